@@ -1,0 +1,174 @@
+// Configuration from the environment, validated once at start-up. Every problem names the variable.
+import { readFileSync } from 'node:fs';
+
+export class ConfigError extends Error {
+  constructor(public readonly variable: string, detail: string) {
+    super(`Invalid configuration: ${variable} ${detail}`);
+    this.name = 'ConfigError';
+  }
+}
+
+type Env = Record<string, string | undefined>;
+
+function str(env: Env, name: string, def: string): string {
+  const v = env[name];
+  return v === undefined || v === '' ? def : v;
+}
+
+function optional(env: Env, name: string): string | undefined {
+  const v = env[name];
+  return v === undefined || v === '' ? undefined : v;
+}
+
+function int(env: Env, name: string, def: number, min = 0, max = Number.MAX_SAFE_INTEGER): number {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return def;
+  if (!/^\d+$/.test(raw.trim())) throw new ConfigError(name, `must be a whole number, got "${raw}"`);
+  const n = Number(raw);
+  if (n < min || n > max) throw new ConfigError(name, `must be between ${min} and ${max}, got ${n}`);
+  return n;
+}
+
+function port(env: Env, name: string, def: number): number {
+  return int(env, name, def, 0, 65535);
+}
+
+function bool(env: Env, name: string, def: boolean): boolean {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return def;
+  if (/^(1|true|yes|on)$/i.test(raw)) return true;
+  if (/^(0|false|no|off)$/i.test(raw)) return false;
+  throw new ConfigError(name, `must be true or false, got "${raw}"`);
+}
+
+function url(env: Env, name: string, def: string): string {
+  const v = str(env, name, def);
+  try {
+    const u = new URL(v);
+    if (!/^https?:$/.test(u.protocol)) throw new Error();
+  } catch {
+    throw new ConfigError(name, `must be an http(s) URL, got "${v}"`);
+  }
+  return v.replace(/\/+$/, '');
+}
+
+function oneOf<T extends string>(env: Env, name: string, allowed: readonly T[], def: T): T {
+  const v = str(env, name, def);
+  if (!allowed.includes(v as T)) throw new ConfigError(name, `must be one of ${allowed.join(', ')}, got "${v}"`);
+  return v as T;
+}
+
+export interface PayloadKey {
+  id: string;
+  key: Buffer;
+}
+
+/** PAYLOAD_KEYS="id1:base64key,id2:base64key" — the last one encrypts, all decrypt. */
+export function parsePayloadKeys(raw: string, variable = 'PAYLOAD_KEYS'): PayloadKey[] {
+  const keys = raw
+    .split(/[,\n]/)
+    .map((s) => s.trim())
+    .filter(Boolean)
+    .map((entry) => {
+      const i = entry.indexOf(':');
+      if (i <= 0) throw new ConfigError(variable, 'entries must look like "<keyId>:<base64 32-byte key>"');
+      const id = entry.slice(0, i);
+      const key = Buffer.from(entry.slice(i + 1), 'base64');
+      if (!/^[A-Za-z0-9._-]{1,64}$/.test(id)) throw new ConfigError(variable, `key id "${id}" must be 1-64 letters, digits, . _ -`);
+      if (key.length !== 32) throw new ConfigError(variable, `key "${id}" must decode to 32 bytes (AES-256), got ${key.length}`);
+      return { id, key };
+    });
+  if (keys.length === 0) throw new ConfigError(variable, 'holds no key');
+  return keys;
+}
+
+export const PROVIDERS = ['google', 'ollama', 'scripted', 'offline'] as const;
+export type ProviderName = (typeof PROVIDERS)[number];
+
+export function loadConfig(env: Env = process.env) {
+  const production = str(env, 'NODE_ENV', 'development') === 'production';
+  const keysFile = optional(env, 'PAYLOAD_KEYS_FILE');
+  let keysRaw = optional(env, 'PAYLOAD_KEYS');
+  if (!keysRaw && keysFile) {
+    try {
+      keysRaw = readFileSync(keysFile, 'utf8');
+    } catch (e) {
+      throw new ConfigError('PAYLOAD_KEYS_FILE', `cannot be read: ${(e as Error).message}`);
+    }
+  }
+  const payloadKeys = keysRaw ? parsePayloadKeys(keysRaw, keysFile && !optional(env, 'PAYLOAD_KEYS') ? 'PAYLOAD_KEYS_FILE' : 'PAYLOAD_KEYS') : undefined;
+  if (production && !payloadKeys) {
+    throw new ConfigError('PAYLOAD_KEYS', 'is required when NODE_ENV=production (payloads must be encrypted with a managed key)');
+  }
+  const googleKey = optional(env, 'GOOGLE_API_KEY');
+  const provider = oneOf(env, 'LLM_PROVIDER', PROVIDERS, googleKey ? 'google' : 'offline');
+  if (provider === 'google' && !googleKey) throw new ConfigError('GOOGLE_API_KEY', 'is required when LLM_PROVIDER=google');
+  if (provider === 'scripted' && !optional(env, 'LLM_SCRIPT')) throw new ConfigError('LLM_SCRIPT', 'is required when LLM_PROVIDER=scripted');
+
+  const tls = bool(env, 'TEMPORAL_TLS', false) || !!optional(env, 'TEMPORAL_API_KEY') || !!optional(env, 'TEMPORAL_TLS_CLIENT_CERT_PATH');
+  return {
+    production,
+    logLevel: oneOf(env, 'LOG_LEVEL', ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const, 'info'),
+    temporal: {
+      address: str(env, 'TEMPORAL_ADDRESS', 'localhost:7233'),
+      namespace: str(env, 'TEMPORAL_NAMESPACE', 'default'),
+      apiKey: optional(env, 'TEMPORAL_API_KEY'),
+      tls,
+      clientCertPath: optional(env, 'TEMPORAL_TLS_CLIENT_CERT_PATH'),
+      clientKeyPath: optional(env, 'TEMPORAL_TLS_CLIENT_KEY_PATH'),
+      serverCaCertPath: optional(env, 'TEMPORAL_TLS_SERVER_CA_CERT_PATH'),
+      serverName: optional(env, 'TEMPORAL_TLS_SERVER_NAME'),
+      taskQueue: str(env, 'TEMPORAL_TASK_QUEUE', 'booking-updates'),
+    },
+    gateway: {
+      host: str(env, 'GATEWAY_HOST', '127.0.0.1'),
+      port: port(env, 'GATEWAY_PORT', 8080),
+      rateLimitPerMinute: int(env, 'RATE_LIMIT_PER_MINUTE', 120, 1),
+      identityCacheMs: int(env, 'IDENTITY_CACHE_MS', 60_000),
+      maxWaitMs: int(env, 'MAX_WAIT_MS', 25_000, 0, 60_000),
+      codecOperatorToken: optional(env, 'CODEC_OPERATOR_TOKEN'),
+      codecCorsOrigin: str(env, 'CODEC_CORS_ORIGIN', 'http://localhost:8233'),
+    },
+    sandbox: {
+      host: str(env, 'SANDBOX_HOST', '127.0.0.1'),
+      port: port(env, 'SANDBOX_PORT', 4010),
+      seed: optional(env, 'SANDBOX_SEED'),
+    },
+    roller: {
+      baseUrl: url(env, 'ROLLER_API_BASE_URL', 'http://127.0.0.1:4010'),
+      timeoutMs: int(env, 'ROLLER_API_TIMEOUT_MS', 10_000, 1),
+    },
+    catalogDir: str(env, 'CATALOG_DIR', new URL('../catalog', import.meta.url).pathname),
+    session: {
+      idleTimeoutMs: int(env, 'SESSION_IDLE_TIMEOUT_SECONDS', 900, 1) * 1000,
+    },
+    planner: {
+      provider,
+      googleApiKey: googleKey,
+      googleBaseUrl: optional(env, 'GOOGLE_API_BASE_URL'),
+      model: str(env, 'GEMINI_MODEL', 'gemini-2.5-flash'),
+      ollamaBaseUrl: str(env, 'OLLAMA_BASE_URL', 'http://127.0.0.1:11434'),
+      ollamaModel: str(env, 'OLLAMA_MODEL', 'llama3.1'),
+      script: optional(env, 'LLM_SCRIPT'),
+      maxModelCalls: int(env, 'PLANNER_MAX_MODEL_CALLS', 8, 1, 50),
+      budgetMs: int(env, 'PLANNER_BUDGET_MS', 25_000, 1000),
+      maxCorrections: int(env, 'PLANNER_MAX_CORRECTIONS', 2, 0, 10),
+    },
+    payloadKeys,
+  };
+}
+
+export type Config = ReturnType<typeof loadConfig>;
+
+/** Entry points call this: a bad value stops start-up with one clear line, no stack trace. */
+export function loadConfigOrExit(env: Env = process.env): Config {
+  try {
+    return loadConfig(env);
+  } catch (e) {
+    if (e instanceof ConfigError) {
+      process.stderr.write(`${e.message}\n`);
+      process.exit(78); // EX_CONFIG
+    }
+    throw e;
+  }
+}

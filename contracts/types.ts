@@ -1,0 +1,272 @@
+// The shared data definitions (DESIGN §3): the contract between api/, workflows/ and activities/.
+// Type-only module so the workflow bundle can import it without pulling in Node code.
+
+export type Safety = 'normal' | 'high_risk' | 'blocked';
+export type ActionKind = 'read' | 'write';
+
+/** Where each request parameter goes on the wire. */
+export type ParamLocation = 'path' | 'query' | 'header' | 'body';
+
+export interface ParamMapping {
+  /** name the LLM / plan uses */
+  name: string;
+  /** name on the wire (path/query/header name, or top-level body property) */
+  wireName: string;
+  in: ParamLocation;
+  required: boolean;
+}
+
+export interface CompensationSpec {
+  /** id of the action that undoes this one */
+  action: string;
+  /** param name → JSONata expression over {params, before, result, context} */
+  params: Record<string, string>;
+}
+
+export interface CaptureSpec {
+  /** id of a read action that records the before-state */
+  action: string;
+  /** param name → JSONata expression over {params, context} */
+  params: Record<string, string>;
+}
+
+export interface AtomicAction {
+  id: string;
+  operationId: string;
+  /** the spec file this action came from, for error messages */
+  source: string;
+  method: string;
+  path: string;
+  kind: ActionKind;
+  description: string;
+  /** the limited JSON Schema the LLM sees (Gemini-safe subset) */
+  params: JsonSchema;
+  /** the full schema of the exposed params, used for ajv validation */
+  paramsSchema: JsonSchema;
+  /** params filled from the session, never shown to the LLM: param name → context key */
+  context: Record<string, string>;
+  critical: string[];
+  safety: Safety;
+  reversible: boolean;
+  readOnly: boolean;
+  capture?: CaptureSpec;
+  compensation?: CompensationSpec;
+  /** JSONata expression over {params, before, result} giving a human change list (optional) */
+  changes?: string;
+  request: ParamMapping[];
+  /** whether the operation accepts If-Match / Idempotency-Key headers */
+  acceptsIfMatch: boolean;
+  acceptsIdempotencyKey: boolean;
+}
+
+/** The catalog as the planner and gateway see it (no mapping internals). */
+export interface ActionView {
+  id: string;
+  kind: ActionKind;
+  description: string;
+  params: JsonSchema;
+  critical: string[];
+  safety: Safety;
+  reversible: boolean;
+  compensation?: string;
+}
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export type JsonSchema = Record<string, any>;
+
+export interface SessionContext {
+  sessionId: string;
+  venueId: string;
+  userId: string;
+  bookingId?: string;
+  locale?: string;
+  timezone?: string;
+}
+
+export interface Change {
+  field: string;
+  from: unknown;
+  to: unknown;
+}
+
+export interface PlanStep {
+  index: number;
+  actionId: string;
+  title: string;
+  params: Record<string, unknown>;
+  safety: Safety;
+  reversible: boolean;
+  evidence: Record<string, string>;
+  changes: Change[];
+}
+
+export interface Plan {
+  id: string;
+  version: number;
+  hash: string;
+  summary: string;
+  steps: PlanStep[];
+  risk: Safety;
+  bookingVersion: string;
+  createdAt: string;
+}
+
+export type Phase =
+  | 'planning'
+  | 'awaiting_clarification'
+  | 'awaiting_confirmation'
+  | 'executing'
+  | 'compensating'
+  | 'completed'
+  | 'rolled_back'
+  | 'needs_attention'
+  | 'declined'
+  | 'expired'
+  | 'failed'
+  | 'unsupported';
+
+export const TERMINAL_PHASES: readonly Phase[] = [
+  'completed',
+  'rolled_back',
+  'needs_attention',
+  'declined',
+  'expired',
+  'failed',
+  'unsupported',
+];
+
+export type StepRunStatus =
+  | 'pending'
+  | 'running'
+  | 'succeeded'
+  | 'failed'
+  | 'compensating'
+  | 'compensated'
+  | 'compensation_failed'
+  | 'skipped';
+
+export interface StepStatus {
+  index: number;
+  status: StepRunStatus;
+  error?: ActionError;
+}
+
+export type ActionErrorCode =
+  | 'CAPACITY_EXCEEDED'
+  | 'BOOKING_CHANGED'
+  | 'VALIDATION'
+  | 'FORBIDDEN'
+  | 'UNAUTHORIZED'
+  | 'NOT_FOUND'
+  | 'CONFLICT'
+  | 'RATE_LIMITED'
+  | 'UPSTREAM_UNAVAILABLE'
+  | 'UPSTREAM_ERROR';
+
+export interface ActionError {
+  code: ActionErrorCode | string;
+  message: string;
+  hint?: string;
+  retryable: boolean;
+  httpStatus?: number;
+}
+
+export interface Outcome {
+  status: Phase;
+  message: string;
+  recovery: string[];
+}
+
+export interface Clarification {
+  question: string;
+  missing: string[];
+}
+
+/** What the mobile app needs to recognise the booking; no contact details. */
+export interface BookingSummary {
+  bookingId: string;
+  reference?: string;
+  holderName?: string;
+  items: Array<{ itemId: string; product: string; ticketType: string; quantity: number; start: string; localStart?: string }>;
+  version: string;
+  timezone?: string;
+}
+
+export interface SessionState {
+  sessionId: string;
+  phase: Phase;
+  booking?: BookingSummary;
+  clarification?: Clarification;
+  plan?: Plan;
+  steps: StepStatus[];
+  outcome?: Outcome;
+  /** which planner produced the latest result; `degraded` when no model was used */
+  planner?: { provider: string; degraded: boolean; modelCalls: number };
+  version: number;
+  updatedAt: string;
+  expiresAt?: string;
+}
+
+export interface ConversationTurn {
+  role: 'user' | 'assistant';
+  text: string;
+}
+
+/** Input of the session workflow. The token travels separately, inside encrypted payloads. */
+export interface SessionInput {
+  context: SessionContext;
+  message: string;
+  token: string;
+  idleTimeoutMs: number;
+}
+
+export interface PlanningInput {
+  context: SessionContext;
+  conversation: ConversationTurn[];
+  token: string;
+  planVersion: number;
+}
+
+export type PlanningResult =
+  | { kind: 'plan'; plan: Plan; booking: BookingSummary; planner: SessionState['planner'] }
+  | { kind: 'clarify'; clarification: Clarification; booking?: BookingSummary; planner: SessionState['planner'] }
+  | { kind: 'unsupported'; reason: string; booking?: BookingSummary; planner: SessionState['planner'] }
+  | { kind: 'failed'; reason: string; booking?: BookingSummary; planner: SessionState['planner'] };
+
+export interface ExecuteInput {
+  actionId: string;
+  params: Record<string, unknown>;
+  context: SessionContext;
+  token: string;
+  idempotencyKey?: string;
+  ifMatch?: string;
+}
+
+export interface ExecuteOutput {
+  status: number;
+  body: unknown;
+}
+
+export interface CaptureOutput {
+  before: unknown;
+}
+
+export interface CompensateInput {
+  actionId: string;
+  params: Record<string, unknown>;
+  before: unknown;
+  result: unknown;
+  context: SessionContext;
+  token: string;
+  idempotencyKey: string;
+}
+
+/** Update arguments. */
+export interface UserMessageArgs {
+  text: string;
+  token: string;
+}
+export interface ConfirmArgs {
+  planHash: string;
+  token: string;
+}

@@ -1,0 +1,43 @@
+// Connection settings shared by the gateway (client) and the worker, following Temporal's standard
+// variables so the same build runs against the dev server, a self-hosted cluster or Temporal Cloud.
+import { readFileSync, mkdirSync, existsSync, writeFileSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { dirname, join } from 'node:path';
+import type { DataConverter } from '@temporalio/common';
+import type { Config, PayloadKey } from '../config/config.js';
+import { parsePayloadKeys } from '../config/config.js';
+import { AesGcmCodec } from '../codec/aes-gcm-codec.js';
+
+export function connectionOptions(cfg: Config['temporal']) {
+  const read = (p?: string) => (p ? readFileSync(p) : undefined);
+  const tls = cfg.tls
+    ? {
+        serverNameOverride: cfg.serverName,
+        serverRootCACertificate: read(cfg.serverCaCertPath),
+        clientCertPair:
+          cfg.clientCertPath && cfg.clientKeyPath ? { crt: read(cfg.clientCertPath)!, key: read(cfg.clientKeyPath)! } : undefined,
+      }
+    : undefined;
+  return { address: cfg.address, tls, apiKey: cfg.apiKey };
+}
+
+export const DEV_KEY_FILE = join(dirname(new URL(import.meta.url).pathname), '..', '.local', 'payload-dev.key');
+
+/**
+ * The payload keys in force: configured ones, else (outside production) a development key made on
+ * first run and kept in a git-ignored file, so local payloads are encrypted too.
+ */
+export function resolvePayloadKeys(config: Config, log: (msg: string) => void = () => {}): PayloadKey[] {
+  if (config.payloadKeys) return config.payloadKeys;
+  if (config.production) throw new Error('PAYLOAD_KEYS is required in production');
+  if (!existsSync(DEV_KEY_FILE)) {
+    mkdirSync(dirname(DEV_KEY_FILE), { recursive: true });
+    writeFileSync(DEV_KEY_FILE, `dev-1:${randomBytes(32).toString('base64')}\n`, { mode: 0o600 });
+    log(`Created a development payload key in ${DEV_KEY_FILE} (set PAYLOAD_KEYS in production)`);
+  }
+  return parsePayloadKeys(readFileSync(DEV_KEY_FILE, 'utf8'), 'development key file');
+}
+
+export function dataConverter(keys: PayloadKey[]): DataConverter {
+  return { payloadCodecs: [new AesGcmCodec(keys)] };
+}
