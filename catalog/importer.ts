@@ -209,7 +209,7 @@ function buildAction(file: string, spec: LoadedSpec, operation: Operation, meta:
   const context = meta.context ?? {};
   for (const wireName of Object.keys(context)) if (!wire.has(wireName)) at(`context.${wireName}`, `no parameter named "${wireName}" in the operation`);
 
-  const exposed = meta.params ?? Object.fromEntries([...wire.keys()].filter((w) => !(w in context)).map((w) => [w, {}]));
+  const exposed: Record<string, { from?: string; description?: string }> = meta.params ?? Object.fromEntries([...wire.keys()].filter((w) => !(w in context)).map((w) => [w, {}]));
   const request: ParamMapping[] = [];
   const properties: Record<string, JsonSchema> = {};
   const required: string[] = [];

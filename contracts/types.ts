@@ -98,6 +98,8 @@ export interface PlanStep {
   reversible: boolean;
   evidence: Record<string, string>;
   changes: Change[];
+  /** the action accepts an Idempotency-Key, so a retry cannot write twice */
+  idempotent: boolean;
 }
 
 export interface Plan {
@@ -175,6 +177,8 @@ export interface Outcome {
   status: Phase;
   message: string;
   recovery: string[];
+  /** stable code of the failure, when there was one (e.g. BOOKING_CHANGED, CAPACITY_EXCEEDED) */
+  code?: string;
 }
 
 export interface Clarification {

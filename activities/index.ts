@@ -1,0 +1,114 @@
+// The worker's activities: all I/O of a session (planning, ROLLER reads and writes) lives here.
+import { ApplicationFailure, heartbeat, activityInfo, Context } from '@temporalio/activity';
+import type {
+  BookingSummary,
+  CaptureOutput,
+  CompensateInput,
+  ExecuteInput,
+  ExecuteOutput,
+  PlanningInput,
+  PlanningResult,
+  SessionContext,
+} from '../contracts/types.js';
+import type { Catalog } from '../catalog/importer.js';
+import { evaluateMapping } from '../catalog/mapping.js';
+import { ActionFailure } from './action-errors.js';
+import type { ActionRunner } from './action-runner.js';
+import { summarizeBooking, type RollerBooking } from './booking.js';
+import type { Planner } from './planner/planner.js';
+import type { Logger } from '../observability/logger.js';
+
+function toFailure(e: unknown): never {
+  if (e instanceof Error && e.name === 'ScriptError') throw ApplicationFailure.nonRetryable(e.message, 'PLANNER_SCRIPT');
+  if (e instanceof ActionFailure) {
+    throw ApplicationFailure.create({
+      type: e.error.code,
+      message: e.error.message,
+      nonRetryable: !e.error.retryable,
+      details: [e.error],
+      ...(e.retryAfterMs !== undefined ? { nextRetryDelay: e.retryAfterMs } : {}),
+    });
+  }
+  throw e;
+}
+
+export interface ActivityDeps {
+  catalog: Catalog;
+  runner: ActionRunner;
+  planner: Planner;
+  log: Logger;
+  bookingAction?: string;
+}
+
+export function createActivities(deps: ActivityDeps) {
+  const { catalog, runner, planner, log } = deps;
+  const bookingAction = deps.bookingAction ?? 'get_booking';
+
+  async function readBookingRaw(context: SessionContext, token: string): Promise<RollerBooking> {
+    const res = await runner.run(bookingAction, {}, context, { token });
+    return res.body as RollerBooking;
+  }
+
+  return {
+    /** The ReAct planner (or the offline one): conversation → plan | question | refusal. */
+    async planSession(input: PlanningInput): Promise<PlanningResult> {
+      const info = activityInfo();
+      log.info({ sessionId: input.context.sessionId, attempt: info.attempt }, 'planning');
+      const resumeFrom = info.heartbeatDetails;
+      try {
+        return await planner.plan(input, { heartbeat: (d: unknown) => heartbeat(d), resumeFrom, signal: Context.current().cancellationSignal });
+      } catch (e) {
+        return toFailure(e);
+      }
+    },
+
+    /** Current booking version + summary, read right before the first write. */
+    async readBooking(context: SessionContext, token: string): Promise<BookingSummary> {
+      try {
+        return summarizeBooking(await readBookingRaw(context, token));
+      } catch (e) {
+        return toFailure(e);
+      }
+    },
+
+    /** Before-state for a reversible step, through the action's capture read. */
+    async captureBefore(input: { actionId: string; params: Record<string, unknown>; context: SessionContext; token: string }): Promise<CaptureOutput> {
+      const action = catalog.require(input.actionId);
+      if (!action.capture) return { before: undefined };
+      try {
+        const params = await evaluateMapping(action.capture.params ?? {}, { params: input.params, context: input.context });
+        const res = await runner.run(action.capture.action, params, input.context, { token: input.token });
+        return { before: res.body };
+      } catch (e) {
+        return toFailure(e);
+      }
+    },
+
+    async executeStep(input: ExecuteInput): Promise<ExecuteOutput> {
+      try {
+        const res = await runner.run(input.actionId, input.params, input.context, { token: input.token, idempotencyKey: input.idempotencyKey, ifMatch: input.ifMatch });
+        log.info({ sessionId: input.context.sessionId, action: input.actionId, status: res.status }, 'step executed');
+        return { status: res.status, body: res.body };
+      } catch (e) {
+        log.warn({ sessionId: input.context.sessionId, action: input.actionId, code: e instanceof ActionFailure ? e.error.code : 'ERROR' }, 'step failed');
+        return toFailure(e);
+      }
+    },
+
+    async compensateStep(input: CompensateInput): Promise<ExecuteOutput> {
+      const action = catalog.require(input.actionId);
+      if (!action.compensation) throw ApplicationFailure.nonRetryable(`${input.actionId} has no compensation`, 'NO_COMPENSATION');
+      try {
+        const params = await evaluateMapping(action.compensation.params, { params: input.params, before: input.before, result: input.result, context: input.context });
+        const res = await runner.run(action.compensation.action, params, input.context, { token: input.token, idempotencyKey: input.idempotencyKey });
+        log.info({ sessionId: input.context.sessionId, action: action.compensation.action, status: res.status }, 'step compensated');
+        return { status: res.status, body: res.body };
+      } catch (e) {
+        log.warn({ sessionId: input.context.sessionId, action: action.compensation.action, code: e instanceof ActionFailure ? e.error.code : 'ERROR' }, 'compensation failed');
+        return toFailure(e);
+      }
+    },
+  };
+}
+
+export type Activities = ReturnType<typeof createActivities>;

@@ -1,0 +1,87 @@
+// Draft steps → the Plan shown to the person: titles with before → after in venue local time,
+// changes[], risk = highest tier, and a hash a confirmation must name.
+import { createHash } from 'node:crypto';
+import { DateTime } from 'luxon';
+import type { AtomicAction, Change, Plan, PlanStep, Safety } from '../../contracts/types.js';
+import { evaluate } from '../../catalog/mapping.js';
+import type { RollerBooking } from '../booking.js';
+import type { DraftStep } from './guard.js';
+
+const RISK_ORDER: Safety[] = ['normal', 'high_risk', 'blocked'];
+
+function display(value: unknown, timezone: string): string {
+  if (value === undefined || value === null || value === '') return '(empty)';
+  if (typeof value === 'string' && /^\d{4}-\d{2}-\d{2}T/.test(value)) {
+    const dt = DateTime.fromISO(value, { setZone: true });
+    if (dt.isValid) return dt.setZone(timezone).toFormat('ccc d LLL HH:mm');
+  }
+  return String(value);
+}
+
+function humanName(action: AtomicAction): string {
+  const words = action.id.replace(/[_.-]+/g, ' ').trim();
+  return words.charAt(0).toUpperCase() + words.slice(1);
+}
+
+export function planHash(bookingVersion: string, steps: Array<Pick<PlanStep, 'actionId' | 'params'>>): string {
+  const canonical = JSON.stringify({ bookingVersion, steps: steps.map((s) => [s.actionId, sortKeys(s.params)]) });
+  return createHash('sha256').update(canonical).digest('hex').slice(0, 32);
+}
+
+function sortKeys(o: Record<string, unknown>): Record<string, unknown> {
+  return Object.fromEntries(Object.keys(o).sort().map((k) => [k, o[k]]));
+}
+
+export async function assemblePlan(args: {
+  sessionId: string;
+  planVersion: number;
+  summary: string;
+  drafts: DraftStep[];
+  actions: Map<string, AtomicAction>;
+  booking: RollerBooking;
+  timezone: string;
+  now: DateTime;
+}): Promise<Plan> {
+  const steps: PlanStep[] = [];
+  for (const [index, d] of args.drafts.entries()) {
+    const action = args.actions.get(d.actionId)!;
+    let raw: unknown = [];
+    if (action.changes) {
+      try {
+        raw = await evaluate(action.changes, { params: d.params, before: args.booking });
+      } catch {
+        raw = [];
+      }
+    }
+    const list = (Array.isArray(raw) ? raw : raw ? [raw] : []) as Array<Partial<Change>>;
+    const changes: Change[] = list
+      .filter((c) => c && c.field)
+      .map((c) => ({ field: String(c.field), from: display(c.from, args.timezone), to: display(c.to, args.timezone) }));
+    const title = changes.length
+      ? `${humanName(action)}: ${changes.map((c) => `${c.field} ${c.from} → ${c.to}`).join(', ')}`
+      : `${humanName(action)}${Object.keys(d.params).length ? ` (${Object.entries(d.params).map(([k, v]) => `${k} ${display(v, args.timezone)}`).join(', ')})` : ''}`;
+    steps.push({
+      index,
+      actionId: d.actionId,
+      title,
+      params: d.params,
+      safety: action.safety,
+      reversible: action.reversible,
+      evidence: d.evidence,
+      changes,
+      idempotent: action.acceptsIdempotencyKey,
+    });
+  }
+  const risk = steps.reduce<Safety>((r, s) => (RISK_ORDER.indexOf(s.safety) > RISK_ORDER.indexOf(r) ? s.safety : r), 'normal');
+  const hash = planHash(args.booking.version, steps);
+  return {
+    id: `${args.sessionId}.p${args.planVersion}`,
+    version: args.planVersion,
+    hash,
+    summary: args.summary,
+    steps,
+    risk,
+    bookingVersion: args.booking.version,
+    createdAt: args.now.toUTC().toISO()!,
+  };
+}

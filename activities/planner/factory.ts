@@ -1,0 +1,36 @@
+// Chooses the model provider from configuration (LLM_PROVIDER; default google with a key, else offline).
+import type { Config } from '../../config/config.js';
+import type { Catalog } from '../../catalog/importer.js';
+import type { ActionRunner } from '../action-runner.js';
+import type { Tracer } from '../../observability/langfuse.js';
+import { ReactPlanner, type ModelProvider } from './react-loop.js';
+import { ScriptError, ScriptedChatModel, loadScripts, pickScript } from './models/scripted.js';
+import { OfflineChatModel } from './models/offline.js';
+import { createGeminiModel } from './models/google.js';
+import type { DateTime } from 'luxon';
+
+export function createProvider(config: Config['planner']): ModelProvider {
+  switch (config.provider) {
+    case 'google':
+      return { name: `google:${config.model}`, degraded: false, create: () => createGeminiModel({ apiKey: config.googleApiKey!, model: config.model, baseUrl: config.googleBaseUrl }) };
+    case 'scripted': {
+      const scripts = loadScripts(config.script!);
+      return {
+        name: 'scripted',
+        degraded: false,
+        create: (ctx) => {
+          const latest = [...ctx.input.conversation].reverse().find((t) => t.role === 'user')?.text ?? '';
+          const script = pickScript(scripts, latest);
+          if (!script) throw new ScriptError(`No script in LLM_SCRIPT matches the message (${latest.length} characters)`);
+          return new ScriptedChatModel(script, ctx.startAt);
+        },
+      };
+    }
+    case 'offline':
+      return { name: 'offline', degraded: true, create: (ctx) => new OfflineChatModel({ booking: ctx.booking, timezone: ctx.timezone, now: ctx.now }) };
+  }
+}
+
+export function createPlanner(config: Config, catalog: Catalog, runner: ActionRunner, tracer?: Tracer, clock?: () => DateTime): ReactPlanner {
+  return new ReactPlanner(catalog, runner, createProvider(config.planner), { maxModelCalls: config.planner.maxModelCalls, budgetMs: config.planner.budgetMs, maxCorrections: config.planner.maxCorrections }, tracer, clock);
+}

@@ -1,0 +1,51 @@
+// Builds a worker: catalog → action runner → planner → activities, on a task queue.
+import { NativeConnection, Worker, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
+import type { DateTime } from 'luxon';
+import type { Config } from '../config/config.js';
+import { loadCatalog, formatProblem, type Catalog } from '../catalog/importer.js';
+import { ActionRunner } from '../activities/action-runner.js';
+import { createActivities } from '../activities/index.js';
+import { floorActivities } from '../activities/floor.js';
+import { createPlanner } from '../activities/planner/factory.js';
+import type { Logger } from '../observability/logger.js';
+import { createTracer, type Tracer } from '../observability/langfuse.js';
+import { connectionOptions, dataConverter, resolvePayloadKeys } from '../temporal/connection.js';
+
+export const WORKFLOWS_PATH = new URL('../workflows/index.ts', import.meta.url).pathname;
+
+export async function loadCatalogOrThrow(dir: string): Promise<Catalog> {
+  const catalog = await loadCatalog(dir);
+  if (catalog.problems.length) throw new Error(`The catalog in ${dir} has problems:\n${catalog.problems.map(formatProblem).join('\n')}`);
+  return catalog;
+}
+
+export interface WorkerOptions {
+  config: Config;
+  log: Logger;
+  connection?: NativeConnection;
+  workflowBundle?: WorkflowBundleWithSourceMap;
+  catalog?: Catalog;
+  tracer?: Tracer;
+  clock?: () => DateTime;
+  /** test runs use a short shutdown grace */
+  shutdownGraceTime?: string;
+}
+
+export async function createWorker(opts: WorkerOptions): Promise<{ worker: Worker; connection: NativeConnection; catalog: Catalog }> {
+  const { config, log } = opts;
+  const catalog = opts.catalog ?? (await loadCatalogOrThrow(config.catalogDir));
+  const runner = new ActionRunner(catalog, config.roller.baseUrl, config.roller.timeoutMs);
+  const planner = createPlanner(config, catalog, runner, opts.tracer ?? createTracer(), opts.clock);
+  const activities = { ...createActivities({ catalog, runner, planner, log }), ...floorActivities };
+  const connection = opts.connection ?? (await NativeConnection.connect(connectionOptions(config.temporal)));
+  const worker = await Worker.create({
+    connection,
+    namespace: config.temporal.namespace,
+    taskQueue: config.temporal.taskQueue,
+    ...(opts.workflowBundle ? { workflowBundle: opts.workflowBundle } : { workflowsPath: WORKFLOWS_PATH }),
+    activities,
+    dataConverter: dataConverter(resolvePayloadKeys(config, (m) => log.warn(m))),
+    shutdownGraceTime: opts.shutdownGraceTime ?? '10s',
+  });
+  return { worker, connection, catalog };
+}

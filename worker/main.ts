@@ -1,0 +1,38 @@
+// Worker entry point: runs session workflows and their activities on TEMPORAL_TASK_QUEUE.
+import { NativeConnection, Runtime, makeTelemetryFilterString } from '@temporalio/worker';
+import { loadConfigOrExit } from '../config/config.js';
+import { createLogger } from '../observability/logger.js';
+import { connectionOptions } from '../temporal/connection.js';
+import { createWorker } from './create-worker.js';
+
+const config = loadConfigOrExit();
+const log = createLogger(config.logLevel, 'worker');
+Runtime.install({ telemetryOptions: { logging: { filter: makeTelemetryFilterString({ core: 'WARN' }), forward: {} } } });
+
+async function connectWithRetry(): Promise<NativeConnection> {
+  const attempts = 20;
+  for (let i = 1; ; i++) {
+    try {
+      return await NativeConnection.connect(connectionOptions(config.temporal));
+    } catch (e) {
+      if (i >= attempts) {
+        log.error({ address: config.temporal.address }, `Temporal is not reachable at ${config.temporal.address} after ${attempts} attempts; giving up`);
+        process.exit(1);
+      }
+      log.warn({ address: config.temporal.address, attempt: i, reason: (e as Error).message.split('\n')[0] }, `Temporal is not reachable at ${config.temporal.address}; retrying in 3s`);
+      await new Promise((r) => setTimeout(r, 3000));
+    }
+  }
+}
+
+try {
+  const connection = await connectWithRetry();
+  const { worker, catalog } = await createWorker({ config, log, connection });
+  log.info({ taskQueue: config.temporal.taskQueue, actions: catalog.list().length, planner: config.planner.provider }, 'worker started');
+  await worker.run();
+  await connection.close();
+  log.info('worker stopped');
+} catch (e) {
+  log.error({ err: (e as Error).message }, 'worker failed');
+  process.exit(1);
+}

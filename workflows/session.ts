@@ -1,0 +1,327 @@
+// One workflow per session (DESIGN §5): plan → (clarify ⇄ plan) → confirm once → execute with a
+// compensation stack → report. Deterministic: all I/O happens in activities.
+import {
+  ActivityFailure,
+  ApplicationFailure,
+  CancellationScope,
+  condition,
+  isCancellation,
+  proxyActivities,
+  setHandler,
+  upsertSearchAttributes,
+  workflowInfo,
+  allHandlersFinished,
+  type ActivityOptions,
+} from '@temporalio/workflow';
+import type { Activities } from '../activities/index.js';
+import type { ActionError, ConversationTurn, Outcome, Phase, Plan, PlanStep, SessionInput, SessionState, StepStatus } from '../contracts/types.js';
+import { confirmUpdate, declineUpdate, MAX_MESSAGE_LENGTH, messageUpdate, stateQuery, waitForChangeUpdate } from './messages.js';
+import { BookingIdKey, NeedsAttentionKey, SessionPhaseKey, VenueIdKey } from './search-attributes.js';
+
+const TERMINAL: Phase[] = ['completed', 'rolled_back', 'needs_attention', 'declined', 'expired', 'failed', 'unsupported'];
+
+const RETRY_TRANSIENT = { initialInterval: '500ms', backoffCoefficient: 2, maximumInterval: '20s', maximumAttempts: 5, nonRetryableErrorTypes: [] as string[] };
+
+const planning = proxyActivities<Activities>({
+  startToCloseTimeout: '60s',
+  heartbeatTimeout: '20s',
+  retry: { initialInterval: '1s', maximumAttempts: 3 },
+});
+// Reads and idempotent writes retry transient failures (5xx, timeouts, 429 after Retry-After);
+// 4xx are thrown non-retryable by the activities. Writes without idempotency run once.
+const READ: ActivityOptions = { startToCloseTimeout: '30s', retry: RETRY_TRANSIENT };
+const WRITE_IDEMPOTENT: ActivityOptions = { startToCloseTimeout: '30s', retry: RETRY_TRANSIENT };
+const WRITE_ONCE: ActivityOptions = { startToCloseTimeout: '30s', retry: { maximumAttempts: 1 } };
+const COMPENSATION: ActivityOptions = { startToCloseTimeout: '30s', retry: { initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '30s', maximumAttempts: 6 } };
+const io = proxyActivities<Activities>(READ);
+
+type Pending = { kind: 'message'; text: string } | { kind: 'confirm' } | { kind: 'decline' };
+
+/** The ActionError carried by an activity failure, or a generic one. */
+function actionErrorOf(err: unknown): ActionError {
+  const cause = err instanceof ActivityFailure ? err.cause : err;
+  if (cause instanceof ApplicationFailure) {
+    const detail = cause.details?.[0] as ActionError | undefined;
+    if (detail && typeof detail === 'object' && 'code' in detail) return detail;
+    return { code: cause.type ?? 'ERROR', message: cause.message, retryable: false };
+  }
+  if (cause instanceof Error && cause.name === 'TimeoutFailure') return { code: 'UPSTREAM_UNAVAILABLE', message: 'ROLLER did not answer in time.', retryable: true };
+  return { code: 'ERROR', message: cause instanceof Error ? cause.message : String(cause), retryable: false };
+}
+
+/** A failure that certainly left nothing behind (a definitive refusal before any effect). */
+function certainlyNotApplied(e: ActionError): boolean {
+  return !e.retryable && e.httpStatus !== undefined && e.httpStatus >= 400 && e.httpStatus < 500;
+}
+
+function describeChange(step: PlanStep): string {
+  if (!step.changes.length) return step.title;
+  return step.changes.map((c) => `set ${c.field} back to ${c.from ?? '(empty)'} (this service changed it to ${c.to ?? '(empty)'})`).join('; ');
+}
+
+export async function bookingUpdateSession(input: SessionInput): Promise<SessionState> {
+  const { context } = input;
+  let token = input.token;
+  const conversation: ConversationTurn[] = [{ role: 'user', text: input.message }];
+  let pending: Pending | undefined;
+  let lastActivityAt = Date.now();
+
+  const state: SessionState = {
+    sessionId: context.sessionId,
+    phase: 'planning',
+    steps: [],
+    version: 1,
+    updatedAt: new Date().toISOString(),
+    expiresAt: new Date(Date.now() + input.idleTimeoutMs).toISOString(),
+  };
+
+  const touch = () => {
+    state.version += 1;
+    state.updatedAt = new Date().toISOString();
+  };
+  const setPhase = (phase: Phase) => {
+    if (state.phase !== phase) {
+      state.phase = phase;
+      upsertSearchAttributes([{ key: SessionPhaseKey, value: phase }]);
+    }
+    touch();
+  };
+  const setStep = (index: number, status: StepStatus['status'], error?: ActionError) => {
+    state.steps[index] = { index, status, ...(error ? { error } : {}) };
+    touch();
+  };
+  const finish = (phase: Phase, outcome: Omit<Outcome, 'status'>): SessionState => {
+    state.outcome = { status: phase, ...outcome };
+    state.clarification = phase === 'awaiting_clarification' ? state.clarification : undefined;
+    state.expiresAt = undefined;
+    setPhase(phase);
+    return state;
+  };
+  const resetIdle = () => {
+    lastActivityAt = Date.now();
+    state.expiresAt = new Date(lastActivityAt + input.idleTimeoutMs).toISOString();
+  };
+
+  upsertSearchAttributes([
+    { key: SessionPhaseKey, value: 'planning' },
+    { key: VenueIdKey, value: context.venueId },
+    ...(context.bookingId ? [{ key: BookingIdKey, value: context.bookingId }] : []),
+    { key: NeedsAttentionKey, value: false },
+  ]);
+
+  setHandler(stateQuery, () => state);
+
+  setHandler(
+    messageUpdate,
+    (args) => {
+      pending = { kind: 'message', text: args.text };
+      token = args.token || token;
+      conversation.push({ role: 'user', text: args.text });
+      state.clarification = undefined;
+      resetIdle();
+      setPhase('planning');
+      return state;
+    },
+    {
+      validator: (args) => {
+        if (state.phase !== 'awaiting_clarification' && state.phase !== 'awaiting_confirmation') {
+          throw new Error(`WRONG_PHASE: the session is ${state.phase}; a message is accepted only while it waits for an answer or a confirmation`);
+        }
+        if (typeof args?.text !== 'string' || !args.text.trim()) throw new Error('VALIDATION: the message is empty');
+        if (args.text.length > MAX_MESSAGE_LENGTH) throw new Error(`VALIDATION: the message is longer than ${MAX_MESSAGE_LENGTH} characters`);
+      },
+    },
+  );
+
+  setHandler(
+    confirmUpdate,
+    (args) => {
+      pending = { kind: 'confirm' };
+      token = args.token || token;
+      setPhase('executing');
+      return state;
+    },
+    {
+      validator: (args) => {
+        if (state.phase !== 'awaiting_confirmation' || !state.plan) {
+          throw new Error(`WRONG_PHASE: the session is ${state.phase}; there is no plan waiting for confirmation`);
+        }
+        if (args?.planHash !== state.plan.hash) throw new Error('STALE_PLAN: the plan changed since it was shown; confirm the current plan');
+      },
+    },
+  );
+
+  setHandler(
+    declineUpdate,
+    (_args) => {
+      pending = { kind: 'decline' };
+      finish('declined', { message: 'Nothing was changed: the plan was declined.', recovery: [] });
+      return state;
+    },
+    {
+      validator: (_args) => {
+        if (state.phase !== 'awaiting_confirmation' && state.phase !== 'awaiting_clarification') {
+          throw new Error(`WRONG_PHASE: the session is ${state.phase}; only a session waiting for an answer or a confirmation can be declined`);
+        }
+      },
+    },
+  );
+
+  setHandler(waitForChangeUpdate, async (args) => {
+    const since = args.sinceVersion;
+    await condition(() => state.version !== since, Math.max(0, Math.min(args.timeoutMs, 60_000)));
+    return state;
+  });
+
+  // ---- plan / clarify / confirm loop ----
+  let plan: Plan | undefined;
+  let planVersion = 0;
+  for (;;) {
+    planVersion += 1;
+    let result;
+    try {
+      result = await planning.planSession({ context, conversation, token, planVersion });
+    } catch (err) {
+      if (isCancellation(err)) throw err;
+      const e = actionErrorOf(err);
+      return await done(finish('failed', { message: `Planning failed: ${e.message}`, recovery: ['Try again, or make the change in ROLLER directly.'] }));
+    }
+    state.planner = result.planner;
+    if (result.booking) state.booking = result.booking;
+    if (result.kind === 'plan') {
+      plan = result.plan;
+      state.plan = plan;
+      state.clarification = undefined;
+      state.steps = plan.steps.map((s) => ({ index: s.index, status: 'pending' }));
+      conversation.push({ role: 'assistant', text: `Proposed plan: ${plan.summary}` });
+      setPhase('awaiting_confirmation');
+    } else if (result.kind === 'clarify') {
+      plan = undefined;
+      state.plan = undefined;
+      state.steps = [];
+      state.clarification = result.clarification;
+      conversation.push({ role: 'assistant', text: result.clarification.question });
+      setPhase('awaiting_clarification');
+    } else if (result.kind === 'unsupported') {
+      return await done(finish('unsupported', { message: result.reason, recovery: [] }));
+    } else {
+      return await done(finish('failed', { message: result.reason, recovery: ['Try again, or make the change in ROLLER directly.'] }));
+    }
+
+    pending = undefined;
+    resetIdle();
+    // Wait for the person; the idle clock restarts with every accepted message.
+    for (;;) {
+      const waitMs = lastActivityAt + input.idleTimeoutMs - Date.now();
+      const arrived = waitMs > 0 && (await condition(() => pending !== undefined, waitMs));
+      if (arrived) break;
+      if (Date.now() - lastActivityAt >= input.idleTimeoutMs) {
+        return await done(finish('expired', { message: 'The session expired before it was confirmed; nothing was changed.', recovery: [] }));
+      }
+    }
+    const event = pending as unknown as Pending;
+    if (event.kind === 'decline') return await done(state);
+    if (event.kind === 'confirm') break;
+    // a message: plan again with it appended
+  }
+
+  // ---- execute ----
+  const confirmed = plan as Plan;
+  state.expiresAt = undefined;
+  let current;
+  try {
+    current = await io.readBooking(context, token);
+  } catch (err) {
+    const e = actionErrorOf(err);
+    state.steps = confirmed.steps.map((s) => ({ index: s.index, status: 'skipped' }));
+    return await done(finish('failed', { message: `Nothing was changed: the booking could not be read (${e.message})`, recovery: ['Try again in a few minutes.'], code: e.code }));
+  }
+  if (current.version !== confirmed.bookingVersion) {
+    state.steps = confirmed.steps.map((s) => ({ index: s.index, status: 'skipped' }));
+    state.booking = current;
+    return await done(
+      finish('failed', {
+        message: 'The booking was changed by someone else after the plan was made; nothing was changed.',
+        recovery: ['Open the booking to see the latest details, then ask again.'],
+        code: 'BOOKING_CHANGED',
+      }),
+    );
+  }
+
+  const stack: Array<{ step: PlanStep; before: unknown; result: unknown }> = [];
+  let failure: { step: PlanStep; error: ActionError } | undefined;
+  let version = confirmed.bookingVersion;
+  for (const step of confirmed.steps) {
+    setStep(step.index, 'running');
+    const summary = `Step ${step.index + 1}/${confirmed.steps.length}: ${step.actionId}`;
+    let before: unknown;
+    try {
+      if (step.reversible) before = (await io.captureBefore.executeWithOptions({ ...READ, summary: `${summary} (capture)` }, [{ actionId: step.actionId, params: step.params, context, token }])).before;
+      const entry = step.reversible ? { step, before, result: undefined as unknown } : undefined;
+      // Pushed before the call: a step whose reply was lost may still have taken effect.
+      if (entry) stack.push(entry);
+      try {
+        const out = await io.executeStep.executeWithOptions({ ...(step.idempotent ? WRITE_IDEMPOTENT : WRITE_ONCE), summary }, [
+          { actionId: step.actionId, params: step.params, context, token, idempotencyKey: `${context.sessionId}:${confirmed.hash}:${step.index}`, ifMatch: version },
+        ]);
+        if (entry) entry.result = out.body;
+        const v = (out.body as { version?: unknown } | undefined)?.version;
+        if (typeof v === 'string') version = v;
+      } catch (err) {
+        const e = actionErrorOf(err);
+        if (entry && certainlyNotApplied(e)) stack.pop();
+        throw err;
+      }
+      setStep(step.index, 'succeeded');
+    } catch (err) {
+      const error = actionErrorOf(err);
+      setStep(step.index, 'failed', error);
+      failure = { step, error };
+      break;
+    }
+  }
+
+  if (!failure) {
+    return await done(finish('completed', { message: `Done: ${confirmed.steps.map((s) => s.title).join('; ')}.`, recovery: [] }));
+  }
+
+  for (const s of confirmed.steps) if (s.index > failure.step.index) setStep(s.index, 'skipped');
+  setPhase('compensating');
+  const undone: PlanStep[] = [];
+  const recovery: string[] = [];
+  await CancellationScope.nonCancellable(async () => {
+    for (const entry of [...stack].reverse()) {
+      const { step } = entry;
+      const wasFailedStep = step.index === failure!.step.index;
+      setStep(step.index, 'compensating', wasFailedStep ? failure!.error : undefined);
+      try {
+        await io.compensateStep.executeWithOptions(
+          { ...COMPENSATION, summary: `Undo step ${step.index + 1}: ${step.actionId}` },
+          [{ actionId: step.actionId, params: step.params, before: entry.before, result: entry.result, context, token, idempotencyKey: `${context.sessionId}:${confirmed.hash}:${step.index}:undo` }],
+        );
+        setStep(step.index, wasFailedStep ? 'failed' : 'compensated', wasFailedStep ? failure!.error : undefined);
+        if (!wasFailedStep) undone.push(step);
+      } catch (err) {
+        const e = actionErrorOf(err);
+        setStep(step.index, 'compensation_failed', e);
+        const ref = state.booking?.reference ?? context.bookingId ?? 'the booking';
+        recovery.push(`In ROLLER, booking ${ref}: ${describeChange(step)}. Automatic undo failed: ${e.message}`);
+      }
+    }
+  });
+
+  const failedText = `Step ${failure.step.index + 1} (${failure.step.title}) failed: ${failure.error.message}${failure.error.hint ? ` ${failure.error.hint}` : ''}`;
+  if (recovery.length) {
+    upsertSearchAttributes([{ key: NeedsAttentionKey, value: true }]);
+    return await done(finish('needs_attention', { message: `${failedText} Some changes could not be undone and need fixing by hand.`, recovery, code: failure.error.code }));
+  }
+  const undoneText = undone.length ? ` Undone: ${undone.map((s) => s.title).join('; ')}. The booking is as it was.` : ' Nothing had been changed.';
+  return await done(finish('rolled_back', { message: `${failedText}${undoneText}`, recovery: failure.error.hint ? [failure.error.hint] : [], code: failure.error.code }));
+
+  async function done(s: SessionState): Promise<SessionState> {
+    if (!TERMINAL.includes(s.phase)) throw ApplicationFailure.nonRetryable(`session ended in non-terminal phase ${s.phase}`);
+    await condition(allHandlersFinished);
+    return s;
+  }
+}
+
