@@ -209,6 +209,8 @@ export interface SessionState {
   version: number;
   updatedAt: string;
   expiresAt?: string;
+  /** who the session is bound to; checked by the gateway, never sent to callers */
+  owner?: { userId: string; venueId: string };
 }
 
 export interface ConversationTurn {

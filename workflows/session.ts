@@ -73,6 +73,7 @@ export async function bookingUpdateSession(input: SessionInput): Promise<Session
     version: 1,
     updatedAt: new Date().toISOString(),
     expiresAt: new Date(Date.now() + input.idleTimeoutMs).toISOString(),
+    owner: { userId: context.userId, venueId: context.venueId },
   };
 
   const touch = () => {

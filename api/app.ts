@@ -1,0 +1,108 @@
+// The gateway (DESIGN §7): a stateless Express app over the session workflow.
+import express, { type NextFunction, type Request, type Response } from 'express';
+import helmet from 'helmet';
+import { rateLimit } from 'express-rate-limit';
+import { readFileSync } from 'node:fs';
+import { load as loadYaml } from 'js-yaml';
+import type { PayloadCodec } from '@temporalio/common';
+import type { Catalog } from '../catalog/importer.js';
+import type { Logger } from '../observability/logger.js';
+import { ApiError, sendProblem } from './problem.js';
+import { IdentityResolver, tokenHash } from './identity.js';
+import type { SessionService } from './session-service.js';
+import { mapTemporalError } from './session-service.js';
+import { sessionsRouter } from './routes/sessions.js';
+import { codecRouter } from './routes/codec.js';
+import type { createMetrics } from './metrics.js';
+
+export const GATEWAY_OPENAPI = loadYaml(readFileSync(new URL('./openapi.yaml', import.meta.url), 'utf8')) as Record<string, unknown>;
+
+export interface GatewayDeps {
+  service: SessionService;
+  identity: IdentityResolver;
+  catalog: Catalog;
+  codec: PayloadCodec;
+  metrics: ReturnType<typeof createMetrics>;
+  log: Logger;
+  options: { maxWaitMs: number; rateLimitPerMinute: number; codecOperatorToken?: string; codecCorsOrigin: string; bodyLimit?: string };
+}
+
+type Authed = Request & { identity: { userId: string; venueId: string; scopes: string[] }; token: string };
+
+export function createGatewayApp(deps: GatewayDeps) {
+  const { service, identity, catalog, metrics, log, options } = deps;
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('etag', false);
+  app.set('query parser', 'simple');
+  app.use(helmet());
+
+  // metrics + access log (no headers, no bodies: they carry tokens and PII)
+  app.use((req, res, next) => {
+    const start = process.hrtime.bigint();
+    res.on('finish', () => {
+      const route = req.route?.path ? `${req.baseUrl}${req.route.path}` : req.baseUrl || 'unmatched';
+      const labels = { route, method: req.method, status: String(res.statusCode) };
+      const seconds = Number(process.hrtime.bigint() - start) / 1e9;
+      metrics.requests.inc(labels);
+      metrics.latency.observe(labels, seconds);
+      log.debug({ ...labels, ms: Math.round(seconds * 1000) }, 'request');
+    });
+    next();
+  });
+
+  app.get('/healthz', (_req, res) => void res.json({ status: 'ok' }));
+  app.get('/readyz', async (_req, res) => {
+    if (await service.ready()) return void res.json({ status: 'ready', temporal: 'reachable' });
+    sendProblem(res, new ApiError(503, 'TEMPORAL_UNAVAILABLE', 'Temporal is not reachable.', {}, { 'Retry-After': '5' }));
+  });
+  app.get('/metrics', async (_req, res) => {
+    res.set('Content-Type', metrics.registry.contentType).send(await metrics.registry.metrics());
+  });
+  app.get(['/v1/openapi.json', '/openapi.json'], (_req, res) => void res.json(GATEWAY_OPENAPI));
+
+  const json = express.json({ limit: options.bodyLimit ?? '16kb', strict: true, type: () => true });
+  const requireJson = (req: Request, _res: Response, next: NextFunction) => {
+    const hasBody = Number(req.get('content-length') ?? 0) > 0 || req.get('transfer-encoding') !== undefined;
+    if (hasBody && !req.is('application/json')) return next(new ApiError(415, 'UNSUPPORTED_MEDIA_TYPE', 'Send the body as application/json.'));
+    next();
+  };
+  app.use('/codec', express.json({ limit: '4mb' }), codecRouter(deps.codec, options.codecOperatorToken, options.codecCorsOrigin));
+
+  // ROLLER bearer token → identity; everything under /v1 needs it
+  const authenticate = async (req: Request, _res: Response, next: NextFunction) => {
+    const auth = req.get('authorization') ?? '';
+    const m = /^Bearer\s+([A-Za-z0-9._~+/=-]{1,2048})$/.exec(auth);
+    if (!m) return next(new ApiError(401, 'UNAUTHORIZED', 'Send the ROLLER bearer token in the Authorization header.', {}, { 'WWW-Authenticate': 'Bearer' }));
+    const token = m[1]!;
+    (req as Authed).identity = await identity.resolve(token);
+    (req as Authed).token = token;
+    next();
+  };
+  const limiter = rateLimit({
+    windowMs: 60_000,
+    limit: options.rateLimitPerMinute,
+    standardHeaders: 'draft-8',
+    legacyHeaders: false,
+    keyGenerator: (req) => tokenHash((req as Authed).token ?? ''),
+    handler: (_req, _res, next) => next(new ApiError(429, 'RATE_LIMITED', 'Too many requests; slow down and retry shortly.', {}, { 'Retry-After': '10' })),
+  });
+
+  app.get('/v1/actions', authenticate, limiter, (_req, res) => void res.json({ actions: catalog.views() }));
+  app.use('/v1/sessions', requireJson, json, authenticate, limiter, sessionsRouter(service, options.maxWaitMs));
+
+  app.use((_req, _res, next) => next(new ApiError(404, 'NOT_FOUND', 'No such route.')));
+  // eslint-disable-next-line @typescript-eslint/no-unused-vars
+  app.use((err: unknown, _req: Request, res: Response, _next: NextFunction) => {
+    const e = err as { type?: string; status?: number };
+    if (err instanceof ApiError) return sendProblem(res, err);
+    if (e?.type === 'entity.parse.failed') return sendProblem(res, new ApiError(400, 'BAD_JSON', 'The body is not valid JSON.'));
+    if (e?.type === 'entity.too.large') return sendProblem(res, new ApiError(413, 'TOO_LARGE', 'The body is too large.'));
+    if (e?.type === 'encoding.unsupported' || e?.type === 'charset.unsupported') return sendProblem(res, new ApiError(415, 'UNSUPPORTED_MEDIA_TYPE', 'Send the body as UTF-8 JSON.'));
+    if (typeof e?.status === 'number' && e.status >= 400 && e.status < 500) return sendProblem(res, new ApiError(e.status, 'BAD_REQUEST', 'The request could not be read.'));
+    const mapped = mapTemporalError(err);
+    log.warn({ code: mapped.code, err: err instanceof Error ? err.message : String(err) }, 'request failed');
+    sendProblem(res, mapped);
+  });
+  return app;
+}
