@@ -287,7 +287,7 @@ function crossCheck(catalog: Catalog, pending: Array<{ file: string; operationId
     if (action.compensation) {
       const comp = catalog.get(action.compensation.action);
       if (!comp) at('compensation.action', `dangling compensation: unknown action "${action.compensation.action}"`);
-      else if (!comp.reversible || comp.kind !== 'write') at('compensation.action', `compensation "${comp.id}" is not a reversible write`);
+      else if (comp.kind !== 'write' || comp.safety === 'blocked') at('compensation.action', `compensation "${comp.id}" is not an executable write`);
       else {
         for (const [p, expr] of Object.entries(action.compensation.params)) {
           if (!(p in (comp.paramsSchema.properties ?? {}))) at(`compensation.params.${p}`, `"${comp.id}" has no parameter "${p}"`);

@@ -2,7 +2,9 @@
 // the payload metadata so keys can rotate (newest encrypts, all listed keys decrypt).
 import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
 import type { Payload, PayloadCodec } from '@temporalio/common';
-import { temporal } from '@temporalio/proto';
+import proto from '@temporalio/proto';
+
+const { temporal } = proto;
 import type { PayloadKey } from '../config/config.js';
 
 const ENCODING = 'binary/encrypted';

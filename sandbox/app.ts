@@ -302,10 +302,9 @@ export async function createSandboxApp(store: Store, specFile = ROLLER_SPEC): Pr
       try {
         const out = handler({ req, res, token, store, body });
         entry.wrote = out.wrote;
-        if (fault && fault.when === 'after' && fault.status >= 400) {
-          return injected(fault); // the write happened, the reply is lost; not recorded for replay
-        }
+        // recorded before a lost-reply fault: the write happened, so a retry must replay, not re-apply
         if (idemStoreKey) idempotency.set(idemStoreKey, { status: out.status, body: structuredClone(out.body), headers: out.headers });
+        if (fault && fault.when === 'after' && fault.status >= 400) return injected(fault);
         finish(out.status);
         if (out.headers) res.set(out.headers);
         res.status(out.status).json(out.body);

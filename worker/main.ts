@@ -1,5 +1,5 @@
 // Worker entry point: runs session workflows and their activities on TEMPORAL_TASK_QUEUE.
-import { NativeConnection, Runtime, makeTelemetryFilterString } from '@temporalio/worker';
+import { DefaultLogger, NativeConnection, Runtime, makeTelemetryFilterString } from '@temporalio/worker';
 import { loadConfigOrExit } from '../config/config.js';
 import { createLogger } from '../observability/logger.js';
 import { connectionOptions } from '../temporal/connection.js';
@@ -7,7 +7,7 @@ import { createWorker } from './create-worker.js';
 
 const config = loadConfigOrExit();
 const log = createLogger(config.logLevel, 'worker');
-Runtime.install({ telemetryOptions: { logging: { filter: makeTelemetryFilterString({ core: 'WARN' }), forward: {} } } });
+Runtime.install({ logger: new DefaultLogger('WARN'), telemetryOptions: { logging: { filter: makeTelemetryFilterString({ core: 'WARN' }), forward: {} } } });
 
 async function connectWithRetry(): Promise<NativeConnection> {
   const attempts = 20;

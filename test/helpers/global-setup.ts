@@ -30,7 +30,9 @@ export default async function setup(project: TestProject) {
   const port = await freePort();
   const args = ['server', 'start-dev', '--headless', '--ip', '127.0.0.1', '--port', String(port), '--log-level', 'error', '--namespace', 'default'];
   for (const sa of SEARCH_ATTRIBUTES) args.push('--search-attribute', sa);
-  server = spawn(cli, args, { stdio: ['ignore', 'ignore', 'inherit'], detached: false });
+  server = spawn(cli, args, { stdio: 'ignore', detached: false });
+  const child = server;
+  process.once('exit', () => child.kill('SIGKILL'));
   const address = `127.0.0.1:${port}`;
   const deadline = Date.now() + 60_000;
   for (;;) {
@@ -52,9 +54,10 @@ export default async function setup(project: TestProject) {
   project.provide('temporalCli', cli);
   project.provide('workflowBundlePath', bundlePath);
   project.provide('payloadKeys', `test-1:${randomBytes(32).toString('base64')}`);
+  return teardown;
 }
 
-export async function teardown() {
+async function teardown() {
   if (server && server.exitCode === null) {
     server.kill('SIGTERM');
     await new Promise((r) => setTimeout(r, 500));
