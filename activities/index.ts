@@ -32,6 +32,22 @@ function toFailure(e: unknown): never {
   throw e;
 }
 
+/** Heartbeats while a call is in flight, so a dead worker is noticed in seconds, not at the timeout. */
+async function withHeartbeat<T>(fn: () => Promise<T>): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    Context.current();
+    timer = setInterval(() => heartbeat(), 1000);
+  } catch {
+    /* not inside an activity (direct calls in tests) */
+  }
+  try {
+    return await fn();
+  } finally {
+    if (timer) clearInterval(timer);
+  }
+}
+
 export interface ActivityDeps {
   catalog: Catalog;
   runner: ActionRunner;
@@ -86,7 +102,7 @@ export function createActivities(deps: ActivityDeps) {
 
     async executeStep(input: ExecuteInput): Promise<ExecuteOutput> {
       try {
-        const res = await runner.run(input.actionId, input.params, input.context, { token: input.token, idempotencyKey: input.idempotencyKey, ifMatch: input.ifMatch });
+        const res = await withHeartbeat(() => runner.run(input.actionId, input.params, input.context, { token: input.token, idempotencyKey: input.idempotencyKey, ifMatch: input.ifMatch }));
         log.info({ sessionId: input.context.sessionId, action: input.actionId, status: res.status }, 'step executed');
         return { status: res.status, body: res.body };
       } catch (e) {
@@ -100,7 +116,7 @@ export function createActivities(deps: ActivityDeps) {
       if (!action.compensation) throw ApplicationFailure.nonRetryable(`${input.actionId} has no compensation`, 'NO_COMPENSATION');
       try {
         const params = await evaluateMapping(action.compensation.params, { params: input.params, before: input.before, result: input.result, context: input.context });
-        const res = await runner.run(action.compensation.action, params, input.context, { token: input.token, idempotencyKey: input.idempotencyKey });
+        const res = await withHeartbeat(() => runner.run(action.compensation!.action, params, input.context, { token: input.token, idempotencyKey: input.idempotencyKey }));
         log.info({ sessionId: input.context.sessionId, action: action.compensation.action, status: res.status }, 'step compensated');
         return { status: res.status, body: res.body };
       } catch (e) {

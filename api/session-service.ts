@@ -159,18 +159,25 @@ export class SessionService {
     return s;
   }
 
+  /** The state of a session that can still take a request; a finished one answers 409. */
+  private async openStateFor(identity: Identity, id: string): Promise<SessionState> {
+    const state = await this.stateFor(identity, id);
+    if (isTerminal(state)) throw new ApiError(409, 'WRONG_PHASE', `the session has ended (${state.phase}); start a new one`);
+    return state;
+  }
+
   async message(identity: Identity, id: string, token: string, text: string): Promise<SessionState> {
-    await this.stateFor(identity, id);
+    await this.openStateFor(identity, id);
     return this.rpc(() => this.handle(id).executeUpdate(messageUpdate, { args: [{ text, token }] }));
   }
 
   async confirm(identity: Identity, id: string, token: string, planHash: string): Promise<SessionState> {
-    await this.stateFor(identity, id);
+    await this.openStateFor(identity, id);
     return this.rpc(() => this.handle(id).executeUpdate(confirmUpdate, { args: [{ planHash, token }] }));
   }
 
   async decline(identity: Identity, id: string): Promise<SessionState> {
-    await this.stateFor(identity, id);
+    await this.openStateFor(identity, id);
     return this.rpc(() => this.handle(id).executeUpdate(declineUpdate, { args: [{}] }));
   }
 

@@ -33,6 +33,8 @@ export interface Fault {
   when: 'before' | 'after';
   delayMs: number;
   times: number;
+  /** let this many matching requests through before the fault starts */
+  skip: number;
   code?: string;
   retryAfter?: number;
 }
@@ -210,7 +212,7 @@ export async function createSandboxApp(store: Store, specFile = ROLLER_SPEC): Pr
     if (typeof f.operationId !== 'string' || !spec.operations.has(f.operationId)) return sendProblem(res, 400, 'VALIDATION', 'operationId must name an operation of the spec');
     const status = Number(f.status ?? 503);
     if (!Number.isInteger(status) || status < 100 || status > 599) return sendProblem(res, 400, 'VALIDATION', 'status must be an HTTP status');
-    const fault: Fault = { operationId: f.operationId, status, when: f.when === 'after' ? 'after' : 'before', delayMs: Number(f.delayMs ?? 0), times: Number(f.times ?? 1), code: f.code, retryAfter: f.retryAfter };
+    const fault: Fault = { operationId: f.operationId, status, when: f.when === 'after' ? 'after' : 'before', delayMs: Number(f.delayMs ?? 0), times: Number(f.times ?? 1), skip: Number(f.skip ?? 0), code: f.code, retryAfter: f.retryAfter };
     faults.push(fault);
     res.status(201).json(fault);
   });
@@ -275,7 +277,11 @@ export async function createSandboxApp(store: Store, specFile = ROLLER_SPEC): Pr
         return prior.status >= 400 ? res.status(prior.status).type('application/problem+json').json(prior.body) : res.status(prior.status).json(prior.body);
       }
       const faultIdx = faults.findIndex((f) => f.operationId === op.operationId && f.times > 0);
-      const fault = faultIdx >= 0 ? faults[faultIdx]! : undefined;
+      let fault = faultIdx >= 0 ? faults[faultIdx]! : undefined;
+      if (fault && fault.skip > 0) {
+        fault.skip -= 1;
+        fault = undefined;
+      }
       if (fault) {
         fault.times -= 1;
         if (fault.times <= 0) faults.splice(faultIdx, 1);

@@ -29,10 +29,12 @@ const planning = proxyActivities<Activities>({
 });
 // Reads and idempotent writes retry transient failures (5xx, timeouts, 429 after Retry-After);
 // 4xx are thrown non-retryable by the activities. Writes without idempotency run once.
+// Writes heartbeat while their HTTP call is in flight: a worker that dies mid-call is noticed in
+// seconds and the step retried (same idempotency key) on another worker.
 const READ: ActivityOptions = { startToCloseTimeout: '30s', retry: RETRY_TRANSIENT };
-const WRITE_IDEMPOTENT: ActivityOptions = { startToCloseTimeout: '30s', retry: RETRY_TRANSIENT };
-const WRITE_ONCE: ActivityOptions = { startToCloseTimeout: '30s', retry: { maximumAttempts: 1 } };
-const COMPENSATION: ActivityOptions = { startToCloseTimeout: '30s', retry: { initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '30s', maximumAttempts: 6 } };
+const WRITE_IDEMPOTENT: ActivityOptions = { startToCloseTimeout: '30s', heartbeatTimeout: '5s', retry: RETRY_TRANSIENT };
+const WRITE_ONCE: ActivityOptions = { startToCloseTimeout: '30s', heartbeatTimeout: '5s', retry: { maximumAttempts: 1 } };
+const COMPENSATION: ActivityOptions = { startToCloseTimeout: '30s', heartbeatTimeout: '5s', retry: { initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '30s', maximumAttempts: 6 } };
 const io = proxyActivities<Activities>(READ);
 
 type Pending = { kind: 'message'; text: string } | { kind: 'confirm' } | { kind: 'decline' };

@@ -1,0 +1,155 @@
+// The session workflow's paths on a real Temporal server, activities hitting the sandbox.
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { call, injectFault, journal, sandboxBooking, startStack, STAFF, type Stack } from './helpers/stack.js';
+import { CHAIN, confirm, getState, startSession, waitForPhase } from './helpers/session.js';
+
+let stack: Stack;
+beforeAll(async () => {
+  stack = await startStack();
+});
+afterAll(async () => {
+  await stack?.close();
+});
+beforeEach(async () => {
+  await fetch(`${stack.sandboxUrl}/__sandbox/reset`, { method: 'POST' });
+});
+
+const comparable = (b: { holder: unknown; items: unknown; notes: unknown; status: unknown }) => ({ holder: b.holder, items: b.items, notes: b.notes, status: b.status });
+const OPS = ['rescheduleBooking', 'updateGuestCount', 'updateContactDetails'];
+
+describe('rollback', () => {
+  for (const k of [1, 2, 3]) {
+    it(`a failure at step ${k} compensates the steps before it and restores the booking field for field`, async () => {
+      const original = await sandboxBooking(stack.sandboxUrl, 'bk-1001');
+      const s = await startSession(stack, CHAIN);
+      expect(s.phase).toBe('awaiting_confirmation');
+      await injectFault(stack.sandboxUrl, { operationId: OPS[k - 1], status: 409, code: 'CONFLICT', times: 1 });
+      const done = await confirm(stack, s.sessionId, s.plan.hash);
+      expect(done.json.phase).toBe('rolled_back');
+      expect(done.json.steps.map((x: { status: string }) => x.status)).toEqual(
+        [1, 2, 3].map((i) => (i < k ? 'compensated' : i === k ? 'failed' : 'skipped')),
+      );
+      expect(done.json.outcome.message).toContain(`Step ${k} (`);
+      if (k > 1) expect(done.json.outcome.message).toContain('Undone:');
+      else expect(done.json.outcome.message).toContain('Nothing had been changed');
+      const after = await sandboxBooking(stack.sandboxUrl, 'bk-1001');
+      expect(comparable(after)).toEqual(comparable(original));
+    });
+  }
+
+  it('a compensation that fails too leaves needs_attention with exact recovery steps and the operator marker', async () => {
+    const s = await startSession(stack, CHAIN);
+    await injectFault(stack.sandboxUrl, { operationId: 'updateContactDetails', status: 409, code: 'CONFLICT', times: 1 });
+    // the forward reschedule passes, its undo is refused
+    await injectFault(stack.sandboxUrl, { operationId: 'rescheduleBooking', status: 409, code: 'CONFLICT', skip: 1, times: 10 });
+    const done = await confirm(stack, s.sessionId, s.plan.hash);
+    expect(done.json.phase).toBe('needs_attention');
+    expect(done.json.steps.map((x: { status: string }) => x.status)).toEqual(['compensation_failed', 'compensated', 'failed']);
+    expect(done.json.outcome.recovery).toHaveLength(1);
+    expect(done.json.outcome.recovery[0]).toContain('NGU-1001');
+    expect(done.json.outcome.recovery[0]).toContain('set start back to Fri 11 Dec 10:00 (this service changed it to Sat 12 Dec 15:00)');
+    const desc = await stack.client.workflow.getHandle(s.sessionId).describe();
+    expect(desc.searchAttributes.NeedsAttention).toEqual([true]);
+    expect(desc.searchAttributes.SessionPhase).toEqual(['needs_attention']);
+  });
+
+  it('stops with BOOKING_CHANGED and writes nothing when someone else changed the booking after planning', async () => {
+    const s = await startSession(stack, CHAIN);
+    await fetch(`${stack.sandboxUrl}/__sandbox/bookings/bk-1001/touch`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' });
+    await fetch(`${stack.sandboxUrl}/__sandbox/journal`, { method: 'DELETE' });
+    const done = await confirm(stack, s.sessionId, s.plan.hash);
+    expect(done.json.phase).toBe('failed');
+    expect(done.json.outcome.code).toBe('BOOKING_CHANGED');
+    expect((await journal(stack.sandboxUrl)).filter((e) => e.method !== 'GET')).toEqual([]);
+  });
+});
+
+describe('confirmation rules', () => {
+  it('rejects a stale hash, a second confirm, and a message while executing, each leaving the state as it was', async () => {
+    const s = await startSession(stack, CHAIN);
+    const stale = await call(stack.gatewayUrl, 'POST', `/v1/sessions/${s.sessionId}/confirm`, { token: STAFF, body: { planHash: 'ab'.repeat(16) } });
+    expect(stale.status).toBe(409);
+    expect(stale.json.code).toBe('STALE_PLAN');
+    expect((await getState(stack, s.sessionId)).version).toBe(s.version);
+
+    await injectFault(stack.sandboxUrl, { operationId: 'updateGuestCount', status: 200, delayMs: 1500 });
+    const first = await call(stack.gatewayUrl, 'POST', `/v1/sessions/${s.sessionId}/confirm`, { token: STAFF, body: { planHash: s.plan.hash } });
+    expect(first.status).toBe(200);
+    expect(first.json.phase).toBe('executing');
+    const again = await call(stack.gatewayUrl, 'POST', `/v1/sessions/${s.sessionId}/confirm`, { token: STAFF, body: { planHash: s.plan.hash } });
+    expect(again.status).toBe(409);
+    expect(again.json.code).toBe('WRONG_PHASE');
+    const msg = await call(stack.gatewayUrl, 'POST', `/v1/sessions/${s.sessionId}/messages`, { token: STAFF, body: { message: 'actually make it 4pm' } });
+    expect(msg.status).toBe(409);
+    expect(msg.json.code).toBe('WRONG_PHASE');
+    const end = await waitForPhase(stack, s.sessionId, ['completed']);
+    expect(end.phase).toBe('completed');
+    expect((await journal(stack.sandboxUrl)).filter((e) => e.wrote)).toHaveLength(3);
+  });
+
+  it('declines: nothing written, and a confirm afterwards is rejected', async () => {
+    const s = await startSession(stack, CHAIN);
+    const d = await call(stack.gatewayUrl, 'POST', `/v1/sessions/${s.sessionId}/decline`, { token: STAFF });
+    expect(d.status).toBe(200);
+    expect(d.json.phase).toBe('declined');
+    const c = await call(stack.gatewayUrl, 'POST', `/v1/sessions/${s.sessionId}/confirm`, { token: STAFF, body: { planHash: s.plan.hash } });
+    expect(c.status).toBe(409);
+    expect((await journal(stack.sandboxUrl)).filter((e) => e.wrote)).toEqual([]);
+  });
+
+  it('clarifies, then plans; a new message re-plans and the old hash can no longer be confirmed', async () => {
+    const s = await startSession(stack, 'Move the Nguyen party to Saturday 12 December');
+    expect(s.phase).toBe('awaiting_clarification');
+    expect(s.clarification.question).toMatch(/What time on Saturday 12 December/);
+    expect(s.plan).toBeUndefined();
+    const answered = await call(stack.gatewayUrl, 'POST', `/v1/sessions/${s.sessionId}/messages?wait=20`, { token: STAFF, body: { message: '3pm please' } });
+    expect(answered.json.phase).toBe('awaiting_confirmation');
+    expect(answered.json.plan.steps[0].title).toContain('Sat 12 Dec 15:00');
+    const oldHash = answered.json.plan.hash;
+    const revised = await call(stack.gatewayUrl, 'POST', `/v1/sessions/${s.sessionId}/messages?wait=20`, { token: STAFF, body: { message: 'actually make it 4pm' } });
+    expect(revised.json.phase).toBe('awaiting_confirmation');
+    expect(revised.json.plan.steps[0].title).toContain('Sat 12 Dec 16:00');
+    expect(revised.json.plan.hash).not.toBe(oldHash);
+    const stale = await call(stack.gatewayUrl, 'POST', `/v1/sessions/${s.sessionId}/confirm`, { token: STAFF, body: { planHash: oldHash } });
+    expect(stale.status).toBe(409);
+    expect(stale.json.code).toBe('STALE_PLAN');
+    const done = await confirm(stack, s.sessionId, revised.json.plan.hash);
+    expect(done.json.phase).toBe('completed');
+    expect((await sandboxBooking(stack.sandboxUrl, 'bk-1001')).items[0].sessionStart).toBe('2026-12-12T05:00:00Z');
+  });
+
+  it('reports the step state as it happens, with a version that increases on every change', async () => {
+    const s = await startSession(stack, CHAIN);
+    await injectFault(stack.sandboxUrl, { operationId: 'updateGuestCount', status: 200, delayMs: 1200 });
+    await call(stack.gatewayUrl, 'POST', `/v1/sessions/${s.sessionId}/confirm`, { token: STAFF, body: { planHash: s.plan.hash } });
+    const seen: Array<{ v: number; steps: string }> = [];
+    let st = await getState(stack, s.sessionId);
+    while (!['completed', 'rolled_back', 'failed'].includes(st.phase)) {
+      seen.push({ v: st.version, steps: st.steps.map((x: { status: string }) => x.status).join(',') });
+      const r = await call(stack.gatewayUrl, 'GET', `/v1/sessions/${s.sessionId}?wait=5`, { token: STAFF, headers: { 'if-none-match': `"v${st.version}"` } });
+      if (r.status === 200) {
+        expect(r.json.version).toBeGreaterThan(st.version);
+        st = r.json;
+      }
+    }
+    expect(seen.map((x) => x.steps)).toContain('succeeded,running,pending');
+  });
+});
+
+describe('expiry', () => {
+  it('expires an idle session with nothing written', async () => {
+    const short = await startStack({ env: { SESSION_IDLE_TIMEOUT_SECONDS: '2' } });
+    try {
+      const s = await startSession(short, CHAIN);
+      expect(s.phase).toBe('awaiting_confirmation');
+      expect(s.expiresAt).toBeDefined();
+      const end = await waitForPhase(short, s.sessionId, ['expired'], 20_000);
+      expect(end.phase).toBe('expired');
+      const c = await call(short.gatewayUrl, 'POST', `/v1/sessions/${s.sessionId}/confirm`, { token: STAFF, body: { planHash: s.plan.hash } });
+      expect(c.status).toBe(409);
+      expect((await journal(short.sandboxUrl)).filter((e) => e.wrote)).toEqual([]);
+    } finally {
+      await short.close();
+    }
+  });
+});
