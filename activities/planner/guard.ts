@@ -84,19 +84,24 @@ export function toE164(phone: string, timezone: string): string | undefined {
 }
 
 /** Parses a date/time phrase in the venue timezone. */
-export function parseWhen(text: string, timezone: string, now: DateTime): { instant?: DateTime; hasDay: boolean; hasTime: boolean } {
+const VAGUE_DAY = /\b(next|this|coming|following)\s+(week|month|weekend|fortnight)\b|\b(sometime|soon|later|whenever|some day)\b/i;
+
+export function parseWhen(text: string, timezone: string, now: DateTime): { instant?: DateTime; hasDay: boolean; hasTime: boolean; ambiguousMeridiem?: boolean } {
   const ref = now.setZone(timezone);
   const results = chrono.parse(text, { instant: ref.toJSDate(), timezone: ref.offset }, { forwardDate: true });
   const r = results[0];
   if (!r) return { hasDay: false, hasTime: false };
   const s = r.start;
-  const hasDay = s.isCertain('day') || s.isCertain('weekday');
-  const hasTime = s.isCertain('hour');
+  const hasDay = (s.isCertain('day') || s.isCertain('weekday')) && !VAGUE_DAY.test(r.text);
+  const hour = s.get('hour') ?? 0;
+  // "at 3" could be 3am or 3pm; "15:00", "10:30" and "3pm" are not ambiguous
+  const ambiguousMeridiem = s.isCertain('hour') && !s.isCertain('meridiem') && hour >= 1 && hour <= 11 && !/\d:\d\d/.test(r.text);
+  const hasTime = s.isCertain('hour') && !ambiguousMeridiem;
   const instant = DateTime.fromObject(
     { year: s.get('year')!, month: s.get('month')!, day: s.get('day')!, hour: s.get('hour') ?? 0, minute: s.get('minute') ?? 0 },
     { zone: timezone },
   );
-  return { instant, hasDay, hasTime };
+  return { instant, hasDay, hasTime, ambiguousMeridiem };
 }
 
 export interface GuardInput {
@@ -130,6 +135,14 @@ export function guardPlan(input: GuardInput): GuardProblem[] {
       problems.push({ param: 'bookingId', question: `This session is about booking ${booking?.reference ?? input.sessionBookingId}; I can't change a different booking here. Which change do you want on ${booking?.reference ?? 'this booking'}?` });
       continue;
     }
+    // A step with no critical parameter must still be asked for in the user's own words
+    // (a note in the booking saying "email everyone" is not a request).
+    if (action.critical.length === 0) {
+      const asked = step.evidence?.request;
+      if (!asked || !occursIn(asked, userText)) {
+        problems.push({ param: `${action.id}.request`, question: `Did you want me to ${action.id.replace(/_/g, ' ')}? Nothing like that was asked for.` });
+      }
+    }
     for (const param of action.critical) {
       const value = step.params[param];
       if (value === undefined) continue;
@@ -143,6 +156,8 @@ export function guardPlan(input: GuardInput): GuardProblem[] {
         const when = parseWhen(joined(evidence), timezone, now);
         if (!when.hasDay || !when.instant) {
           problems.push({ param, question: 'Which day should it move to?' });
+        } else if (when.ambiguousMeridiem) {
+          problems.push({ param, question: `${when.instant.toFormat('h')} in the morning or the afternoon (${when.instant.toFormat('h')}am or ${when.instant.toFormat('h')}pm)?` });
         } else if (!when.hasTime) {
           problems.push({ param, question: `What time on ${when.instant.toFormat('cccc d LLLL')}?` });
         } else {

@@ -17,10 +17,13 @@ export function isTerminal(name: string): name is TerminalTool {
 }
 
 function evidenceSchema(action: AtomicAction): JsonSchema {
-  const props = Object.fromEntries(action.critical.map((c) => [c, { type: 'string', description: `The user's own words that give ${c}` }]));
+  const props: Record<string, JsonSchema> = {
+    request: { type: 'string', description: "The user's own words that ask for this step" },
+    ...Object.fromEntries(action.critical.map((c) => [c, { type: 'string', description: `The user's own words that give ${c}` }])),
+  };
   return {
     type: 'object',
-    description: 'For each critical parameter you set, the exact words from the user that it comes from. Never invent or paraphrase.',
+    description: 'The exact words from the user behind this step: `request` for the step itself and one entry per critical parameter you set. Never invent or paraphrase; join separate phrases with " + ".',
     properties: props,
   };
 }
@@ -40,8 +43,8 @@ export function toolDeclarations(catalog: Catalog): FunctionDeclaration[] {
     decls.push({ name: a.id, description: `[read] ${a.description}`, ...(hasParams ? { parameters: a.params } : {}) });
   }
   for (const a of writeTools(catalog)) {
-    const properties = { ...(a.params.properties ?? {}), ...(a.critical.length ? { evidence: evidenceSchema(a) } : {}) };
-    const required = [...(a.params.required ?? []), ...(a.critical.length ? ['evidence'] : [])];
+    const properties = { ...(a.params.properties ?? {}), evidence: evidenceSchema(a) };
+    const required = [...(a.params.required ?? []), 'evidence'];
     decls.push({
       name: a.id,
       description: `[proposal: adds a step to the plan, runs only after the user confirms; safety ${a.safety}${a.reversible ? ', reversible' : ', NOT reversible'}] ${a.description}`,

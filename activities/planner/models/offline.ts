@@ -156,13 +156,15 @@ export class OfflineChatModel extends BaseChatModel {
       const phrase = dayRes && timeRes && dayRes !== timeRes ? `${dayRes.text} + ${timeRes.text}` : (dayRes ?? timeRes ?? anyDate).text;
       const when = parseWhen(phrase.replace(' + ', ' '), timezone, now);
       if (!when.hasDay) return ask('Which day should the booking move to?', ['date']);
+      if (when.ambiguousMeridiem && when.instant) return ask(`${when.instant.toFormat('h')}am or ${when.instant.toFormat('h')}pm?`, ['time']);
       if (!when.hasTime || !when.instant) return ask(`What time on ${when.instant?.toFormat('cccc d LLLL') ?? 'that day'}?`, ['time']);
       proposals.unshift({ name: 'reschedule_booking', args: { newStart: when.instant.toISO({ suppressMilliseconds: true }), evidence: { newStart: phrase } } });
       parts.unshift(`move to ${when.instant.toFormat('ccc d LLL HH:mm')}`);
     }
 
-    if (RESEND.test(all)) {
-      proposals.push({ name: 'resend_confirmation', args: {} });
+    const resend = all.match(RESEND)?.[0];
+    if (resend) {
+      proposals.push({ name: 'resend_confirmation', args: { evidence: { request: resend } } });
       parts.push('resend the confirmation');
     }
 
