@@ -89,7 +89,8 @@ const VAGUE_DAY = /\b(next|this|coming|following)\s+(week|month|weekend|fortnigh
 export function parseWhen(text: string, timezone: string, now: DateTime): { instant?: DateTime; hasDay: boolean; hasTime: boolean; ambiguousMeridiem?: boolean } {
   const ref = now.setZone(timezone);
   const results = chrono.parse(text, { instant: ref.toJSDate(), timezone: ref.offset }, { forwardDate: true });
-  const r = results[0];
+  // "now", "right now" are not session times
+  const r = results.find((x) => !/^(right\s+)?now$/i.test(x.text.trim()));
   if (!r) return { hasDay: false, hasTime: false };
   const s = r.start;
   const hasDay = (s.isCertain('day') || s.isCertain('weekday')) && !VAGUE_DAY.test(r.text);

@@ -147,7 +147,7 @@ export class OfflineChatModel extends BaseChatModel {
 
     // reschedule: the newest day and the newest time the user gave
     const ref = { instant: now.setZone(timezone).toJSDate(), timezone: now.setZone(timezone).offset };
-    const parsed = newestFirst.map((t) => chrono.parse(textForDates.get(t) ?? t, ref, { forwardDate: true }));
+    const parsed = newestFirst.map((t) => chrono.parse(textForDates.get(t) ?? t, ref, { forwardDate: true }).filter((d) => !/^(right\s+)?now$/i.test(d.text.trim())));
     const dayRes = parsed.flat().find((d) => d.start.isCertain('day') || d.start.isCertain('weekday'));
     const timeRes = parsed.flat().find((d) => d.start.isCertain('hour'));
     const anyDate = parsed.flat()[0];
