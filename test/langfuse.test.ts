@@ -1,0 +1,62 @@
+// Langfuse export checked against a local OTLP receiver: spans of a planning run arrive, grouped by
+// session, and no email, phone or token appears in any exported byte.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import express from 'express';
+import { loadConfig } from '../config/config.js';
+import { loadCatalog } from '../catalog/importer.js';
+import { ActionRunner } from '../activities/action-runner.js';
+import { createPlanner } from '../activities/planner/factory.js';
+import { createTracer } from '../observability/langfuse.js';
+import { listen, startSandbox, TEST_NOW } from './helpers/stack.js';
+
+let sb: Awaited<ReturnType<typeof startSandbox>>;
+let receiver: { url: string; close: () => void };
+const bodies: Buffer[] = [];
+const auth: string[] = [];
+
+beforeAll(async () => {
+  sb = await startSandbox();
+  const app = express();
+  app.use(express.raw({ type: () => true, limit: '20mb' }));
+  app.post(/.*/, (req, res) => {
+    bodies.push(req.body as Buffer);
+    auth.push(req.get('authorization') ?? '');
+    res.status(200).json({});
+  });
+  const l = await listen(app);
+  receiver = { url: l.url, close: () => l.server.close() };
+});
+afterAll(() => {
+  receiver?.close();
+  return sb?.close();
+});
+
+describe('Langfuse tracing', () => {
+  it('is silent without keys', () => {
+    expect(createTracer({}).enabled).toBe(false);
+  });
+
+  it('exports one trace per planning run with model and tool observations, masked', async () => {
+    const tracer = createTracer({ LANGFUSE_PUBLIC_KEY: 'pk-lf-test', LANGFUSE_SECRET_KEY: 'sk-lf-test', LANGFUSE_BASE_URL: receiver.url });
+    expect(tracer.enabled).toBe(true);
+    const catalog = await loadCatalog(new URL('../catalog', import.meta.url).pathname);
+    const config = loadConfig({ LLM_PROVIDER: 'scripted', LLM_SCRIPT: new URL('./fixtures/llm-script.json', import.meta.url).pathname });
+    const planner = createPlanner(config, catalog, new ActionRunner(catalog, sb.url, 5000), tracer, () => TEST_NOW);
+    const message = 'Move the Nguyen party to Saturday 12 December at 3pm, add two kids and change the email to linh.new@example.com (call 0412 345 678 if unsure)';
+    const r = await planner.plan(
+      { context: { sessionId: 'sess_traced', venueId: 'venue-1', userId: 'user-ana', bookingId: 'bk-1001' }, conversation: [{ role: 'user', text: message }], token: 'tok-staff-venue1', planVersion: 1 },
+      { heartbeat: () => {} },
+    );
+    expect(r.kind).toBe('plan');
+    await tracer.flush();
+    await tracer.shutdown();
+    const all = Buffer.concat(bodies).toString('latin1');
+    expect(bodies.length).toBeGreaterThan(0);
+    expect(auth[0]).toMatch(/^Basic /);
+    for (const name of ['booking-update-plan', 'get_booking', 'reschedule_booking', 'sess_traced']) expect(all).toContain(name);
+    expect(all).toMatch(/ChatScripted|scripted|planner-model/);
+    // nothing sensitive: the user's email and phone, the holder's (from the booking read), the token
+    for (const secret of ['linh.new@example.com', '0412 345 678', 'linh.nguyen@example.com', '+61412345678', 'tok-staff-venue1']) expect(all).not.toContain(secret);
+    expect(all).toContain('[EMAIL]');
+  });
+});
