@@ -88,7 +88,7 @@ export function createGatewayApp(deps: GatewayDeps) {
     handler: (_req, _res, next) => next(new ApiError(429, 'RATE_LIMITED', 'Too many requests; slow down and retry shortly.', {}, { 'Retry-After': '10' })),
   });
 
-  app.get('/v1/actions', authenticate, limiter, (_req, res) => void res.json({ actions: catalog.views() }));
+  app.get('/v1/actions', authenticate, limiter, (_req, res) => void res.json({ actions: catalog.views().filter((a) => a.safety !== 'blocked') }));
   app.use('/v1/sessions', requireJson, json, authenticate, limiter, sessionsRouter(service, options.maxWaitMs));
 
   app.use((_req, _res, next) => next(new ApiError(404, 'NOT_FOUND', 'No such route.')));
