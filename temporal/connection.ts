@@ -3,7 +3,7 @@
 import { readFileSync, mkdirSync, existsSync, writeFileSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { dirname, join } from 'node:path';
-import type { DataConverter } from '@temporalio/common';
+import { DefaultFailureConverter, type DataConverter } from '@temporalio/common';
 import type { Config, PayloadKey } from '../config/config.js';
 import { parsePayloadKeys } from '../config/config.js';
 import { AesGcmCodec } from '../codec/aes-gcm-codec.js';
@@ -38,6 +38,7 @@ export function resolvePayloadKeys(config: Config, log: (msg: string) => void = 
   return parsePayloadKeys(readFileSync(DEV_KEY_FILE, 'utf8'), 'development key file');
 }
 
+/** Every payload encrypted; failure messages and stack traces too (they are not payloads by default). */
 export function dataConverter(keys: PayloadKey[]): DataConverter {
-  return { payloadCodecs: [new AesGcmCodec(keys)] };
+  return { payloadCodecs: [new AesGcmCodec(keys)], failureConverter: new DefaultFailureConverter({ encodeCommonAttributes: true }) };
 }
