@@ -1,0 +1,31 @@
+// Replays the recorded history of every session path against the current workflow code: a
+// non-deterministic change to the workflow fails here. Regenerate with `npm run record-histories`
+// only when a change is meant to be incompatible (and version it with patching instead if sessions
+// may be running in production).
+import { describe, expect, it } from 'vitest';
+import { readdirSync, readFileSync } from 'node:fs';
+import { inject } from 'vitest';
+import { Worker } from '@temporalio/worker';
+import proto from '@temporalio/proto';
+import { dataConverter } from '../temporal/connection.js';
+import { parsePayloadKeys } from '../config/config.js';
+
+const DIR = new URL('./histories/', import.meta.url).pathname;
+const KEYS = parsePayloadKeys(readFileSync(`${DIR}payload-key.txt`, 'utf8'));
+const PATHS = ['completed', 'rolled_back', 'needs_attention', 'expired', 'declined', 'clarification_loop'];
+
+describe('replay of recorded histories', () => {
+  it('has a recorded history for every path', () => {
+    const files = readdirSync(DIR).filter((f) => f.endsWith('.pb')).map((f) => f.replace('.pb', ''));
+    expect(files.sort()).toEqual([...PATHS].sort());
+  });
+
+  it('replays each without a determinism error', async () => {
+    const histories = PATHS.map((name) => ({ workflowId: name, history: proto.temporal.api.history.v1.History.decode(readFileSync(`${DIR}${name}.pb`)) }));
+    const results = [];
+    for await (const r of Worker.runReplayHistories({ workflowBundle: { codePath: inject('workflowBundlePath') }, dataConverter: dataConverter(KEYS) }, histories)) {
+      results.push({ id: r.workflowId, error: r.error ? String(r.error) : undefined });
+    }
+    expect(results).toEqual(PATHS.map((id) => ({ id, error: undefined })));
+  });
+});
