@@ -58,6 +58,13 @@ function oneOf<T extends string>(env: Env, name: string, allowed: readonly T[], 
   return v as T;
 }
 
+function isoInstant(env: Env, name: string): string | undefined {
+  const v = optional(env, name);
+  if (v === undefined) return undefined;
+  if (!/^\d{4}-\d{2}-\d{2}T/.test(v) || Number.isNaN(Date.parse(v))) throw new ConfigError(name, `must be an ISO-8601 instant, got "${v}"`);
+  return v;
+}
+
 export interface PayloadKey {
   id: string;
   key: Buffer;
@@ -151,6 +158,8 @@ export function loadConfig(env: Env = process.env) {
       maxModelCalls: int(env, 'PLANNER_MAX_MODEL_CALLS', 8, 1, 50),
       budgetMs: int(env, 'PLANNER_BUDGET_MS', 25_000, 1000),
       maxCorrections: int(env, 'PLANNER_MAX_CORRECTIONS', 2, 0, 10),
+      /** fixed "now" for the planner (tests, demos); an ISO instant */
+      now: isoInstant(env, 'PLANNER_NOW'),
     },
     payloadKeys,
   };

@@ -3,7 +3,7 @@
 import { readFileSync, mkdirSync, existsSync, writeFileSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { dirname, join } from 'node:path';
-import { DefaultFailureConverter, type DataConverter } from '@temporalio/common';
+import type { DataConverter } from '@temporalio/common';
 import type { Config, PayloadKey } from '../config/config.js';
 import { parsePayloadKeys } from '../config/config.js';
 import { AesGcmCodec } from '../codec/aes-gcm-codec.js';
@@ -20,6 +20,8 @@ export function connectionOptions(cfg: Config['temporal']) {
     : undefined;
   return { address: cfg.address, tls, apiKey: cfg.apiKey };
 }
+
+export const FAILURE_CONVERTER_PATH = new URL('./failure-converter.ts', import.meta.url).pathname;
 
 export const DEV_KEY_FILE = join(dirname(new URL(import.meta.url).pathname), '..', '.local', 'payload-dev.key');
 
@@ -40,5 +42,5 @@ export function resolvePayloadKeys(config: Config, log: (msg: string) => void = 
 
 /** Every payload encrypted; failure messages and stack traces too (they are not payloads by default). */
 export function dataConverter(keys: PayloadKey[]): DataConverter {
-  return { payloadCodecs: [new AesGcmCodec(keys)], failureConverter: new DefaultFailureConverter({ encodeCommonAttributes: true }) };
+  return { payloadCodecs: [new AesGcmCodec(keys)], failureConverterPath: FAILURE_CONVERTER_PATH };
 }

@@ -74,9 +74,9 @@ describe('key rotation', () => {
     const [underA] = await new AesGcmCodec([A]).encode([payload]);
     const rotated = new AesGcmCodec([A, B]);
     const [back] = await rotated.decode([underA!]);
-    expect(new TextDecoder().decode(back!.data)).toBe('{"email":"x@example.com"}');
+    expect(new TextDecoder().decode(back!.data!)).toBe('{"email":"x@example.com"}');
     const [underB] = await rotated.encode([payload]);
-    expect(new TextDecoder().decode(underB!.metadata!['encryption-key-id'])).toBe('b');
+    expect(new TextDecoder().decode(underB!.metadata!['encryption-key-id']!)).toBe('b');
     await expect(new AesGcmCodec([B]).decode([underA!])).rejects.toThrow(/unknown key id "a"/);
     const tampered = { ...underA!, data: Uint8Array.from(underA!.data!, (x, i) => (i === 20 ? x ^ 1 : x)) };
     await expect(rotated.decode([tampered])).rejects.toThrow();
@@ -91,6 +91,9 @@ describe('logs', () => {
     const done = await confirm(stack, s.sessionId, s.plan.hash);
     expect(done.json.phase).toBe('rolled_back');
     expect(JSON.stringify(done.json.outcome)).not.toContain('private.person@example.org');
+    // failure messages are encrypted too (they are not payloads unless the failure converter encodes them)
+    expect(done.json.outcome.message).toContain('ROLLER rejected');
+    expect((await rawHistory(s.sessionId)).bytes).not.toContain('ROLLER rejected');
     await call(stack.gatewayUrl, 'POST', '/v1/sessions', { token: 'tok-made-up-secret', body: { message: 'email me at a.b@example.com' } });
     await call(stack.gatewayUrl, 'POST', '/v1/sessions', { token: STAFF, raw: '{"message": "call 0400 000 000",' });
     const ro = await startSession(stack, MESSAGE, 'bk-1001', READONLY);

@@ -7,7 +7,7 @@ import { ReactPlanner, type ModelProvider } from './react-loop.js';
 import { ScriptError, ScriptedChatModel, loadScripts, pickScript } from './models/scripted.js';
 import { OfflineChatModel } from './models/offline.js';
 import { createGeminiModel } from './models/google.js';
-import type { DateTime } from 'luxon';
+import { DateTime } from 'luxon';
 
 export function createProvider(config: Config['planner']): ModelProvider {
   switch (config.provider) {
@@ -32,5 +32,6 @@ export function createProvider(config: Config['planner']): ModelProvider {
 }
 
 export function createPlanner(config: Config, catalog: Catalog, runner: ActionRunner, tracer?: Tracer, clock?: () => DateTime): ReactPlanner {
-  return new ReactPlanner(catalog, runner, createProvider(config.planner), { maxModelCalls: config.planner.maxModelCalls, budgetMs: config.planner.budgetMs, maxCorrections: config.planner.maxCorrections }, tracer, clock);
+  const fixed = config.planner.now ? DateTime.fromISO(config.planner.now, { setZone: true }) : undefined;
+  return new ReactPlanner(catalog, runner, createProvider(config.planner), { maxModelCalls: config.planner.maxModelCalls, budgetMs: config.planner.budgetMs, maxCorrections: config.planner.maxCorrections }, tracer, clock ?? (fixed ? () => fixed : undefined));
 }

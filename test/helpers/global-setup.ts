@@ -10,6 +10,7 @@ import { bundleWorkflowCode } from '@temporalio/worker';
 import { Connection } from '@temporalio/client';
 import { SEARCH_ATTRIBUTES } from '../../workflows/search-attributes.js';
 import { WORKFLOWS_PATH } from '../../worker/create-worker.js';
+import { FAILURE_CONVERTER_PATH } from '../../temporal/connection.js';
 import { freePort } from './ports.js';
 
 declare module 'vitest' {
@@ -47,7 +48,7 @@ export default async function setup(project: TestProject) {
     }
   }
   dir = mkdtempSync(join(tmpdir(), 'iq-test-'));
-  const bundle = await bundleWorkflowCode({ workflowsPath: WORKFLOWS_PATH, logger: { trace() {}, debug() {}, info() {}, warn() {}, error: console.error, log() {} } as never });
+  const bundle = await bundleWorkflowCode({ workflowsPath: WORKFLOWS_PATH, failureConverterPath: FAILURE_CONVERTER_PATH, logger: { trace() {}, debug() {}, info() {}, warn() {}, error: console.error, log() {} } as never });
   const bundlePath = join(dir, 'workflow-bundle.js');
   writeFileSync(bundlePath, bundle.code);
   project.provide('temporalAddress', address);

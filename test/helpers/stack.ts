@@ -90,6 +90,8 @@ export interface StackOptions {
   tracer?: Tracer;
   /** a sandbox already running (e.g. when a test serves an extra API) */
   sandboxUrl?: string;
+  /** false: no in-process worker (the test runs the real worker entry point itself) */
+  worker?: boolean;
 }
 
 export async function startStack(opts: StackOptions = {}): Promise<Stack> {
@@ -109,10 +111,10 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
     running = worker.run();
   };
   const stopWorker = async () => {
-    if (worker.getState() === 'RUNNING') worker.shutdown();
+    if (worker && worker.getState() === 'RUNNING') worker.shutdown();
     await running;
   };
-  await startWorker();
+  if (opts.worker !== false) await startWorker();
 
   const keys = resolvePayloadKeys(config);
   const connection = await Connection.connect({ address: config.temporal.address });
