@@ -17,6 +17,7 @@ import type { Activities } from '../activities/index.js';
 import type { ActionError, ConversationTurn, Outcome, Phase, Plan, PlanStep, SessionInput, SessionState, StepStatus } from '../contracts/types.js';
 import { confirmUpdate, declineUpdate, MAX_MESSAGE_LENGTH, messageUpdate, stateQuery, waitForChangeUpdate } from './messages.js';
 import { BookingIdKey, NeedsAttentionKey, SessionPhaseKey, VenueIdKey } from './search-attributes.js';
+import { maskText } from '../observability/redact.js';
 
 const TERMINAL: Phase[] = ['completed', 'rolled_back', 'needs_attention', 'declined', 'expired', 'failed', 'unsupported'];
 
@@ -94,7 +95,8 @@ export async function bookingUpdateSession(input: SessionInput): Promise<Session
     touch();
   };
   const finish = (phase: Phase, outcome: Omit<Outcome, 'status'>): SessionState => {
-    state.outcome = { status: phase, ...outcome };
+    // outcome messages never echo contact details (the plan the person confirmed shows them)
+    state.outcome = { status: phase, ...outcome, message: maskText(outcome.message) };
     state.clarification = phase === 'awaiting_clarification' ? state.clarification : undefined;
     state.expiresAt = undefined;
     setPhase(phase);
