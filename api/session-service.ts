@@ -125,14 +125,15 @@ export class SessionService {
       if (!(e instanceof WorkflowExecutionAlreadyStartedError)) throw mapTemporalError(e);
       created = false;
     }
-    const state = await this.stateFor(identity, sessionId);
+    // the first query waits for the session's first workflow task, which takes longer under load
+    const state = await this.stateFor(identity, sessionId, 20_000);
     return { state, created: created && state.version <= 1 };
   }
 
   /** The session's state if it belongs to this identity; 404 otherwise (no hint that it exists). */
-  async stateFor(identity: Identity, id: string): Promise<SessionState> {
+  async stateFor(identity: Identity, id: string, deadlineMs = RPC_MS): Promise<SessionState> {
     if (!/^sess_[A-Za-z0-9_-]{16,64}$/.test(id)) throw new ApiError(404, 'SESSION_NOT_FOUND', 'No such session.');
-    const state = await this.rpc(() => this.handle(id).query(stateQuery));
+    const state = await this.rpc(() => this.handle(id).query(stateQuery), deadlineMs);
     if (!state.owner || state.owner.userId !== identity.userId || state.owner.venueId !== identity.venueId) throw new ApiError(404, 'SESSION_NOT_FOUND', 'No such session.');
     return state;
   }
@@ -144,7 +145,7 @@ export class SessionService {
       return await this.rpc(() => this.handle(id).executeUpdate(waitForChangeUpdate, { args: [{ sinceVersion: since, timeoutMs: ms }] }), ms + RPC_MS);
     } catch (e) {
       // a finished session cannot take updates: its state is final, so answer with it
-      if (e instanceof ApiError && (e.code === 'SESSION_ENDED' || e.code === 'REJECTED')) return this.rpc(() => this.handle(id).query(stateQuery));
+      if (e instanceof ApiError && (e.code === 'SESSION_ENDED' || e.code === 'REJECTED' || e.code === 'SESSION_NOT_FOUND')) return this.rpc(() => this.handle(id).query(stateQuery));
       throw e;
     }
   }

@@ -7,6 +7,7 @@ import {
   condition,
   isCancellation,
   proxyActivities,
+  proxyLocalActivities,
   setHandler,
   upsertSearchAttributes,
   workflowInfo,
@@ -37,6 +38,10 @@ const WRITE_IDEMPOTENT: ActivityOptions = { startToCloseTimeout: '30s', heartbea
 const WRITE_ONCE: ActivityOptions = { startToCloseTimeout: '30s', heartbeatTimeout: '5s', retry: { maximumAttempts: 1 } };
 const COMPENSATION: ActivityOptions = { startToCloseTimeout: '30s', heartbeatTimeout: '5s', retry: { initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '30s', maximumAttempts: 6 } };
 const io = proxyActivities<Activities>(READ);
+// Reads before writes (version check, before-state capture) are short and safe to repeat: run them
+// as local activities, recorded in history without a task-queue round trip each.
+const LOCAL_READ = { startToCloseTimeout: '30s', retry: RETRY_TRANSIENT } as const;
+const local = proxyLocalActivities<Activities>(LOCAL_READ);
 
 type Pending = { kind: 'message'; text: string } | { kind: 'confirm' } | { kind: 'decline' };
 
@@ -235,7 +240,7 @@ export async function bookingUpdateSession(input: SessionInput): Promise<Session
   state.expiresAt = undefined;
   let current;
   try {
-    current = await io.readBooking(context, token);
+    current = await local.readBooking(context, token);
   } catch (err) {
     const e = actionErrorOf(err);
     state.steps = confirmed.steps.map((s) => ({ index: s.index, status: 'skipped' }));
@@ -261,7 +266,7 @@ export async function bookingUpdateSession(input: SessionInput): Promise<Session
     const summary = `Step ${step.index + 1}/${confirmed.steps.length}: ${step.actionId}`;
     let before: unknown;
     try {
-      if (step.reversible) before = (await io.captureBefore.executeWithOptions({ ...READ, summary: `${summary} (capture)` }, [{ actionId: step.actionId, params: step.params, context, token }])).before;
+      if (step.reversible) before = (await local.captureBefore.executeWithOptions({ ...LOCAL_READ, summary: `${summary} (capture)` }, [{ actionId: step.actionId, params: step.params, context, token }])).before;
       const entry = step.reversible ? { step, before, result: undefined as unknown } : undefined;
       // Pushed before the call: a step whose reply was lost may still have taken effect.
       if (entry) stack.push(entry);
