@@ -128,6 +128,27 @@ describe('scripted planner scenarios', () => {
     await expect(plan('short script')).rejects.toThrow(/ran out of turns/);
   });
 
+  it('resumes from the heartbeat of a crashed attempt instead of starting over', async () => {
+    const beats: unknown[] = [];
+    const config = loadConfig({ LLM_PROVIDER: 'scripted', LLM_SCRIPT: SCRIPT });
+    const planner = createPlanner(config, catalog, new ActionRunner(catalog, sb.url, 5000), undefined, () => TEST_NOW);
+    const input: PlanningInput = {
+      context: { sessionId: 'sess_resume', venueId: 'venue-1', userId: 'user-ana', bookingId: 'bk-1001' },
+      conversation: [{ role: 'user', text: 'Move the Nguyen party to Saturday 12 December at 3pm, add two kids and change the email to linh.new@example.com' }],
+      token: 'tok-staff-venue1',
+      planVersion: 1,
+    };
+    await planner.plan(input, { heartbeat: (d) => beats.push(structuredClone(d)) });
+    expect(beats).toHaveLength(2);
+    // a retried attempt gets the last heartbeat (after 2 model calls, 3 steps drafted) and makes only the 3rd call
+    const resumed = await planner.plan(input, { heartbeat: () => {}, resumeFrom: beats[1] });
+    expect(resumed.kind).toBe('plan');
+    if (resumed.kind === 'plan') {
+      expect(resumed.planner?.modelCalls).toBe(3);
+      expect(resumed.plan.steps.map((s) => s.actionId)).toEqual(['reschedule_booking', 'update_guest_count', 'update_contact_details']);
+    }
+  });
+
   it('heartbeats its loop state after each iteration', () => {
     expect(heartbeats.length).toBeGreaterThan(0);
     expect(heartbeats[0]).toMatchObject({ modelCalls: expect.any(Number), drafts: expect.any(Array), messages: expect.any(Array) });

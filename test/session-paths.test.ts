@@ -64,6 +64,31 @@ describe('rollback', () => {
   });
 });
 
+describe('retries', () => {
+  it('transient failures (5xx, 429 with Retry-After) are retried with the same idempotency key; 4xx are not', async () => {
+    const s = await startSession(stack, CHAIN);
+    await injectFault(stack.sandboxUrl, { operationId: 'rescheduleBooking', status: 503, times: 2 });
+    await injectFault(stack.sandboxUrl, { operationId: 'updateGuestCount', status: 429, retryAfter: 2, times: 1 });
+    const t0 = Date.now();
+    const done = await confirm(stack, s.sessionId, s.plan.hash);
+    expect(done.json.phase).toBe('completed');
+    const j = (await journal(stack.sandboxUrl)).filter((e) => e.method !== 'GET');
+    expect(j.map((e) => `${e.operationId}:${e.status}`)).toEqual([
+      'rescheduleBooking:503', 'rescheduleBooking:503', 'rescheduleBooking:200', 'updateGuestCount:429', 'updateGuestCount:200', 'updateContactDetails:200',
+    ]);
+    expect(new Set(j.filter((e) => e.operationId === 'rescheduleBooking').map((e) => e.idempotencyKey)).size).toBe(1);
+    expect(Date.now() - t0).toBeGreaterThanOrEqual(2000); // Retry-After honoured
+  });
+
+  it('a 4xx is not retried: the step fails at once and the chain rolls back', async () => {
+    const s = await startSession(stack, CHAIN);
+    await injectFault(stack.sandboxUrl, { operationId: 'updateGuestCount', status: 400, times: 5 });
+    const done = await confirm(stack, s.sessionId, s.plan.hash);
+    expect(done.json.phase).toBe('rolled_back');
+    expect((await journal(stack.sandboxUrl)).filter((e) => e.operationId === 'updateGuestCount' && e.status === 400)).toHaveLength(1);
+  });
+});
+
 describe('confirmation rules', () => {
   it('rejects a stale hash, a second confirm, and a message while executing, each leaving the state as it was', async () => {
     const s = await startSession(stack, CHAIN);
