@@ -84,7 +84,8 @@ export function createGatewayApp(deps: GatewayDeps) {
     limit: options.rateLimitPerMinute,
     standardHeaders: 'draft-8',
     legacyHeaders: false,
-    keyGenerator: (req) => tokenHash((req as Authed).token ?? ''),
+    // per identity (venue + user), whatever token the caller happens to hold
+    keyGenerator: (req) => ((req as Authed).identity ? `${(req as Authed).identity.venueId}:${(req as Authed).identity.userId}` : tokenHash((req as Authed).token ?? '')),
     handler: (_req, _res, next) => next(new ApiError(429, 'RATE_LIMITED', 'Too many requests; slow down and retry shortly.', {}, { 'Retry-After': '10' })),
   });
 

@@ -110,7 +110,9 @@ export class SessionService {
           workflowId: sessionId,
           taskQueue: this.taskQueue,
           args: [input],
-          workflowIdConflictPolicy: 'USE_EXISTING',
+          // Temporal's own id conflict handling makes start idempotent: a second start with the same
+          // id (same caller + key) is refused by the server, and we answer with the existing session.
+          workflowIdConflictPolicy: 'FAIL',
           workflowIdReusePolicy: 'REJECT_DUPLICATE',
           typedSearchAttributes: [
             { key: SessionPhaseKey, value: 'planning' },
@@ -127,7 +129,7 @@ export class SessionService {
     }
     // the first query waits for the session's first workflow task, which takes longer under load
     const state = await this.stateFor(identity, sessionId, 20_000);
-    return { state, created: created && state.version <= 1 };
+    return { state, created };
   }
 
   /** The session's state if it belongs to this identity; 404 otherwise (no hint that it exists). */

@@ -64,6 +64,34 @@ describe('rollback', () => {
   });
 });
 
+describe('finding the booking from the request', () => {
+  it('"the Nguyen party" with no booking id: found, planned and changed', async () => {
+    const r = await call(stack.gatewayUrl, 'POST', '/v1/sessions?wait=20', { token: STAFF, body: { message: 'Move the Nguyen party to Saturday 12 December at 3pm and add two kids' } });
+    expect(r.json.phase).toBe('awaiting_confirmation');
+    expect(r.json.booking.bookingId).toBe('bk-1001');
+    const done = await confirm(stack, r.json.sessionId, r.json.plan.hash);
+    expect(done.json.phase).toBe('completed');
+    expect((await sandboxBooking(stack.sandboxUrl, 'bk-1001')).items[0].quantity).toBe(8);
+    const desc = await stack.client.workflow.getHandle(r.json.sessionId).describe();
+    expect(desc.searchAttributes.BookingId).toEqual(['bk-1001']);
+  });
+
+  it('no booking named: asks for it, then plans on the one the answer names', async () => {
+    const r = await call(stack.gatewayUrl, 'POST', '/v1/sessions?wait=20', { token: STAFF, body: { message: 'move it to Saturday 12 December at 3pm' } });
+    expect(r.json.phase).toBe('awaiting_clarification');
+    expect(r.json.clarification.missing).toEqual(['booking']);
+    const a = await call(stack.gatewayUrl, 'POST', `/v1/sessions/${r.json.sessionId}/messages?wait=20`, { token: STAFF, body: { message: 'it is NGU-1001' } });
+    expect(a.json.phase).toBe('awaiting_confirmation');
+    expect(a.json.booking.reference).toBe('NGU-1001');
+  });
+
+  it('another venue\'s booking is not found by name', async () => {
+    const r = await call(stack.gatewayUrl, 'POST', '/v1/sessions?wait=20', { token: STAFF, body: { message: 'move the Other Venue Guest booking to Saturday 12 December at 3pm' } });
+    expect(r.json.phase).toBe('awaiting_clarification');
+    expect(r.json.booking).toBeUndefined();
+  });
+});
+
 describe('retries', () => {
   it('transient failures (5xx, 429 with Retry-After) are retried with the same idempotency key; 4xx are not', async () => {
     const s = await startSession(stack, CHAIN);

@@ -24,11 +24,8 @@ const TERMINAL: Phase[] = ['completed', 'rolled_back', 'needs_attention', 'decli
 
 const RETRY_TRANSIENT = { initialInterval: '500ms', backoffCoefficient: 2, maximumInterval: '20s', maximumAttempts: 5, nonRetryableErrorTypes: [] as string[] };
 
-const planning = proxyActivities<Activities>({
-  startToCloseTimeout: '60s',
-  heartbeatTimeout: '20s',
-  retry: { initialInterval: '1s', maximumAttempts: 3 },
-});
+const PLANNING: ActivityOptions = { startToCloseTimeout: '60s', heartbeatTimeout: '20s', retry: { initialInterval: '1s', maximumAttempts: 3 } };
+const planning = proxyActivities<Activities>(PLANNING);
 // Reads and idempotent writes retry transient failures (5xx, timeouts, 429 after Retry-After);
 // 4xx are thrown non-retryable by the activities. Writes without idempotency run once.
 // Writes heartbeat while their HTTP call is in flight: a worker that dies mid-call is noticed in
@@ -68,7 +65,8 @@ function describeChange(step: PlanStep): string {
 }
 
 export async function bookingUpdateSession(input: SessionInput): Promise<SessionState> {
-  const { context } = input;
+  // the booking may be found by the planner when the request only named it ("the Nguyen party")
+  let context = input.context;
   let token = input.token;
   const conversation: ConversationTurn[] = [{ role: 'user', text: input.message }];
   let pending: Pending | undefined;
@@ -190,7 +188,7 @@ export async function bookingUpdateSession(input: SessionInput): Promise<Session
     planVersion += 1;
     let result;
     try {
-      result = await planning.planSession({ context, conversation, token, planVersion });
+      result = await planning.planSession.executeWithOptions({ ...PLANNING, summary: `Plan v${planVersion}` }, [{ context, conversation, token, planVersion }]);
     } catch (err) {
       if (isCancellation(err)) throw err;
       const e = actionErrorOf(err);
@@ -198,6 +196,10 @@ export async function bookingUpdateSession(input: SessionInput): Promise<Session
     }
     state.planner = result.planner;
     if (result.booking) state.booking = result.booking;
+    if (result.booking && !context.bookingId) {
+      context = { ...context, bookingId: result.booking.bookingId };
+      upsertSearchAttributes([{ key: BookingIdKey, value: result.booking.bookingId }]);
+    }
     if (result.kind === 'plan') {
       plan = result.plan;
       state.plan = plan;

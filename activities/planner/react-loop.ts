@@ -27,6 +27,7 @@ import { isTerminal, readTools, toolDeclarations, writeTools } from './tools.js'
 import { guardPlan, toE164, type DraftStep } from './guard.js';
 import { assemblePlan } from './assemble.js';
 import { contextMessage, systemPrompt } from './prompt.js';
+import { findBooking } from './find-booking.js';
 
 const addFormats = addFormatsImport as unknown as (ajv: Ajv) => Ajv;
 
@@ -79,9 +80,25 @@ export class ReactPlanner implements Planner {
     for (const a of [...this.writeActions.values(), ...this.readActions.values()]) this.validators.set(a.id, ajv.compile(a.paramsSchema));
   }
 
-  async plan(input: PlanningInput, runtime: PlannerRuntime): Promise<PlanningResult> {
-    const { context, token } = input;
+  async plan(original: PlanningInput, runtime: PlannerRuntime): Promise<PlanningResult> {
+    let input = original;
+    const { token } = input;
     const plannerInfo = (calls: number): SessionState['planner'] => ({ provider: this.provider.name, degraded: this.provider.degraded, modelCalls: calls });
+
+    // No booking id: find the one the user named, or ask.
+    if (!input.context.bookingId && this.readActions.has('search_bookings')) {
+      const userWords = input.conversation.filter((t) => t.role === 'user').map((t) => t.text).join('\n');
+      let found;
+      try {
+        found = await findBooking(this.runner, input.context, token, userWords);
+      } catch (e) {
+        if (e instanceof ActionFailure && !e.error.retryable) return { kind: 'failed', reason: `Bookings could not be searched: ${e.error.message}`, planner: plannerInfo(0) };
+        throw e;
+      }
+      if (found.kind !== 'found') return { kind: 'clarify', clarification: { question: found.question, missing: ['booking'] }, planner: plannerInfo(0) };
+      input = { ...input, context: { ...input.context, bookingId: found.booking.bookingId } };
+    }
+    const { context } = input;
 
     // Context before the first model call: the booking, its timezone and "now" there.
     let booking: RollerBooking | undefined;
