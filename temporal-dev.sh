@@ -48,13 +48,16 @@ ensure_cli() {
   local os arch url
   os="$(uname -s | tr '[:upper:]' '[:lower:]')"
   case "$(uname -m)" in x86_64|amd64) arch=amd64 ;; aarch64|arm64) arch=arm64 ;; *) arch="$(uname -m)" ;; esac
-  url="https://temporal.download/cli/archive/${CLI_VERSION#v}?platform=${os}&arch=${arch}"
   if command -v curl >/dev/null 2>&1; then
-    say "Trying the official release download…"
-    if curl -fsSL --max-time 60 "$url" -o "$CACHE_DIR/cli.tgz" 2>/dev/null && tar -xzf "$CACHE_DIR/cli.tgz" -C "$CACHE_DIR" temporal 2>/dev/null; then
-      rm -f "$CACHE_DIR/cli.tgz"; echo "$CACHE_DIR/temporal"; return 0
-    fi
-    rm -f "$CACHE_DIR/cli.tgz"
+    for url in \
+      "https://github.com/temporalio/cli/releases/download/${CLI_VERSION}/temporal_cli_${CLI_VERSION#v}_${os}_${arch}.tar.gz" \
+      "https://temporal.download/cli/archive/${CLI_VERSION}?platform=${os}&arch=${arch}"; do
+      say "Trying the official release download: $url"
+      if curl -fsSL --connect-timeout 10 --max-time 120 "$url" -o "$CACHE_DIR/cli.tgz" 2>/dev/null && tar -xzf "$CACHE_DIR/cli.tgz" -C "$CACHE_DIR" temporal 2>/dev/null; then
+        rm -f "$CACHE_DIR/cli.tgz"; echo "$CACHE_DIR/temporal"; return 0
+      fi
+      rm -f "$CACHE_DIR/cli.tgz"
+    done
   fi
   say "Cannot find or install the temporal CLI. Install one of:"
   say "  - Go 1.23+ (then rerun this script), or"
