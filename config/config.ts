@@ -1,5 +1,7 @@
 // Configuration from the environment, validated once at start-up. Every problem names the variable.
 import { readFileSync } from 'node:fs';
+import { loadClientConnectConfig } from '@temporalio/envconfig';
+import type { NativeConnectionOptions } from '@temporalio/worker';
 
 export class ConfigError extends Error {
   constructor(public readonly variable: string, detail: string) {
@@ -112,19 +114,24 @@ export function loadConfig(env: Env = process.env) {
   if (provider === 'google' && !googleKey) throw new ConfigError('GOOGLE_API_KEY', 'is required when LLM_PROVIDER=google');
   if (provider === 'scripted' && !optional(env, 'LLM_SCRIPT')) throw new ConfigError('LLM_SCRIPT', 'is required when LLM_PROVIDER=scripted');
 
-  const tls = bool(env, 'TEMPORAL_TLS', false) || !!optional(env, 'TEMPORAL_API_KEY') || !!optional(env, 'TEMPORAL_TLS_CLIENT_CERT_PATH');
+  // Temporal's standard environment configuration: TEMPORAL_ADDRESS, TEMPORAL_NAMESPACE,
+  // TEMPORAL_API_KEY, TEMPORAL_TLS*, TEMPORAL_PROFILE / TEMPORAL_CONFIG_FILE (TOML profiles), gRPC meta.
+  bool(env, 'TEMPORAL_TLS', false); // validated here so a typo is named
+  let temporalConnect: { connectionOptions: NativeConnectionOptions; namespace?: string };
+  try {
+    const vars = Object.fromEntries(Object.entries(env).filter((e): e is [string, string] => typeof e[1] === 'string' && e[1] !== ''));
+    temporalConnect = loadClientConnectConfig({ overrideEnvVars: vars });
+  } catch (e) {
+    throw new ConfigError(env.TEMPORAL_PROFILE ? 'TEMPORAL_PROFILE' : 'TEMPORAL_CONFIG_FILE', `could not be loaded: ${(e as Error).message}`);
+  }
   return {
     production,
     logLevel: oneOf(env, 'LOG_LEVEL', ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const, 'info'),
     temporal: {
-      address: str(env, 'TEMPORAL_ADDRESS', 'localhost:7233'),
-      namespace: str(env, 'TEMPORAL_NAMESPACE', 'default'),
-      apiKey: optional(env, 'TEMPORAL_API_KEY'),
-      tls,
-      clientCertPath: optional(env, 'TEMPORAL_TLS_CLIENT_CERT_PATH'),
-      clientKeyPath: optional(env, 'TEMPORAL_TLS_CLIENT_KEY_PATH'),
-      serverCaCertPath: optional(env, 'TEMPORAL_TLS_SERVER_CA_CERT_PATH'),
-      serverName: optional(env, 'TEMPORAL_TLS_SERVER_NAME'),
+      address: temporalConnect.connectionOptions.address ?? 'localhost:7233',
+      namespace: temporalConnect.namespace ?? 'default',
+      /** full connection options (TLS, API key, gRPC metadata) from Temporal's env/profile config */
+      connection: temporalConnect.connectionOptions,
       taskQueue: str(env, 'TEMPORAL_TASK_QUEUE', 'booking-updates'),
     },
     gateway: {

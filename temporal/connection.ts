@@ -9,16 +9,7 @@ import { parsePayloadKeys } from '../config/config.js';
 import { AesGcmCodec } from '../codec/aes-gcm-codec.js';
 
 export function connectionOptions(cfg: Config['temporal']) {
-  const read = (p?: string) => (p ? readFileSync(p) : undefined);
-  const tls = cfg.tls
-    ? {
-        serverNameOverride: cfg.serverName,
-        serverRootCACertificate: read(cfg.serverCaCertPath),
-        clientCertPair:
-          cfg.clientCertPath && cfg.clientKeyPath ? { crt: read(cfg.clientCertPath)!, key: read(cfg.clientKeyPath)! } : undefined,
-      }
-    : undefined;
-  return { address: cfg.address, tls, apiKey: cfg.apiKey };
+  return { ...cfg.connection, address: cfg.address };
 }
 
 export const FAILURE_CONVERTER_PATH = new URL('./failure-converter.ts', import.meta.url).pathname;

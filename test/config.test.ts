@@ -1,0 +1,57 @@
+// Configuration: defaults, Temporal's standard variables and profiles, and a clear error per bad value.
+import { describe, expect, it } from 'vitest';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { ConfigError, loadConfig } from '../config/config.js';
+
+describe('configuration', () => {
+  it('has working defaults for a local run', () => {
+    const c = loadConfig({});
+    expect(c.temporal).toMatchObject({ address: 'localhost:7233', namespace: 'default', taskQueue: 'booking-updates' });
+    expect(c.planner.provider).toBe('offline');
+    expect(c.gateway.port).toBe(8080);
+    expect(c.payloadKeys).toBeUndefined();
+  });
+
+  it('defaults to the google provider when a key is set', () => {
+    expect(loadConfig({ GOOGLE_API_KEY: 'k' }).planner.provider).toBe('google');
+  });
+
+  it('follows Temporal profiles (TEMPORAL_CONFIG_FILE + TEMPORAL_PROFILE), with env variables on top', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'tcfg-'));
+    const file = join(dir, 'temporal.toml');
+    writeFileSync(file, '[profile.cloud]\naddress = "my-ns.a1b2c.tmprl.cloud:7233"\nnamespace = "my-ns.a1b2c"\napi_key = "secret-key"\n');
+    const c = loadConfig({ TEMPORAL_CONFIG_FILE: file, TEMPORAL_PROFILE: 'cloud' });
+    expect(c.temporal.address).toBe('my-ns.a1b2c.tmprl.cloud:7233');
+    expect(c.temporal.namespace).toBe('my-ns.a1b2c');
+    expect(c.temporal.connection.apiKey).toBe('secret-key');
+    expect(c.temporal.connection.tls).toBeTruthy();
+    expect(loadConfig({ TEMPORAL_CONFIG_FILE: file, TEMPORAL_PROFILE: 'cloud', TEMPORAL_NAMESPACE: 'other' }).temporal.namespace).toBe('other');
+  });
+
+  it.each([
+    [{ GATEWAY_PORT: '80a' }, 'GATEWAY_PORT must be a whole number, got "80a"'],
+    [{ SANDBOX_PORT: '70000' }, 'SANDBOX_PORT must be between 0 and 65535, got 70000'],
+    [{ TEMPORAL_TLS: 'maybe' }, 'TEMPORAL_TLS must be true or false, got "maybe"'],
+    [{ ROLLER_API_BASE_URL: 'ftp://x' }, 'ROLLER_API_BASE_URL must be an http(s) URL, got "ftp://x"'],
+    [{ LLM_PROVIDER: 'scripted' }, 'LLM_SCRIPT is required when LLM_PROVIDER=scripted'],
+    [{ LLM_PROVIDER: 'google' }, 'GOOGLE_API_KEY is required when LLM_PROVIDER=google'],
+    [{ PAYLOAD_KEYS: 'k1:c2hvcnQ=' }, 'PAYLOAD_KEYS key "k1" must decode to 32 bytes (AES-256), got 5'],
+    [{ PAYLOAD_KEYS: 'nokeyid' }, 'PAYLOAD_KEYS entries must look like "<keyId>:<base64 32-byte key>"'],
+    [{ PLANNER_NOW: 'tomorrow' }, 'PLANNER_NOW must be an ISO-8601 instant, got "tomorrow"'],
+    [{ TEMPORAL_PROFILE: 'missing', TEMPORAL_CONFIG_FILE: '/nonexistent/temporal.toml' }, /^TEMPORAL_PROFILE could not be loaded/],
+  ])('%j → one clear message', (env, message) => {
+    let err: unknown;
+    try {
+      loadConfig(env as Record<string, string>);
+    } catch (e) {
+      err = e;
+    }
+    expect(err).toBeInstanceOf(ConfigError);
+    const text = (err as Error).message.replace(/^Invalid configuration: /, '');
+    if (typeof message === 'string') expect(text).toBe(message);
+    else expect(text).toMatch(message);
+    expect(text).not.toContain('\n');
+  });
+});
