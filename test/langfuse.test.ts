@@ -8,6 +8,7 @@ import { ActionRunner } from '../activities/action-runner.js';
 import { createPlanner } from '../activities/planner/factory.js';
 import { createTracer } from '../observability/langfuse.js';
 import { listen, startSandbox, TEST_NOW } from './helpers/stack.js';
+import { startGeminiServer } from './helpers/gemini-server.js';
 
 let sb: Awaited<ReturnType<typeof startSandbox>>;
 let receiver: { url: string; close: () => void };
@@ -40,21 +41,25 @@ describe('Langfuse tracing', () => {
     const tracer = createTracer({ LANGFUSE_PUBLIC_KEY: 'pk-lf-test', LANGFUSE_SECRET_KEY: 'sk-lf-test', LANGFUSE_BASE_URL: receiver.url });
     expect(tracer.enabled).toBe(true);
     const catalog = await loadCatalog(new URL('../catalog', import.meta.url).pathname);
-    const config = loadConfig({ LLM_PROVIDER: 'scripted', LLM_SCRIPT: new URL('./fixtures/llm-script.json', import.meta.url).pathname });
+    // the real google provider, against a local server answering in Gemini's format (with token usage)
+    const gemini = await startGeminiServer();
+    const config = loadConfig({ LLM_PROVIDER: 'google', GOOGLE_API_KEY: 'k', GOOGLE_API_BASE_URL: gemini.url });
     const planner = createPlanner(config, catalog, new ActionRunner(catalog, sb.url, 5000), tracer, () => TEST_NOW);
-    const message = 'Move the Nguyen party to Saturday 12 December at 3pm, add two kids and change the email to linh.new@example.com (call 0412 345 678 if unsure)';
+    const message = 'Move the Nguyen party to Saturday 12 December at 3pm and add two kids; their email is linh.new@example.com (call 0412 345 678 if unsure)';
     const r = await planner.plan(
       { context: { sessionId: 'sess_traced', venueId: 'venue-1', userId: 'user-ana', bookingId: 'bk-1001' }, conversation: [{ role: 'user', text: message }], token: 'tok-staff-venue1', planVersion: 1 },
       { heartbeat: () => {} },
     );
     expect(r.kind).toBe('plan');
+    gemini.close();
     await tracer.flush();
     await tracer.shutdown();
     const all = Buffer.concat(bodies).toString('latin1');
     expect(bodies.length).toBeGreaterThan(0);
     expect(auth[0]).toMatch(/^Basic /);
-    for (const name of ['booking-update-plan', 'get_booking', 'reschedule_booking', 'sess_traced']) expect(all).toContain(name);
-    expect(all).toMatch(/ChatScripted|scripted|planner-model/);
+    for (const name of ['booking-update-plan', 'reschedule_booking', 'update_guest_count', 'sess_traced', 'planner-model']) expect(all).toContain(name);
+    // token usage of the model calls is recorded
+    expect(all).toMatch(/usage_details[\s\S]{0,40}812/);
     // nothing sensitive: the user's email and phone, the holder's (from the booking read), the token
     for (const secret of ['linh.new@example.com', '0412 345 678', 'linh.nguyen@example.com', '+61412345678', 'tok-staff-venue1']) expect(all).not.toContain(secret);
     expect(all).toContain('[EMAIL]');

@@ -2,53 +2,22 @@
 // Gemini's REST format with recorded function calls: the plan comes out, and the function
 // declarations it sent are ones Gemini accepts.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import express from 'express';
 import { loadConfig } from '../config/config.js';
 import { loadCatalog } from '../catalog/importer.js';
 import { ActionRunner } from '../activities/action-runner.js';
 import { createPlanner } from '../activities/planner/factory.js';
 import { geminiSchemaProblems } from '../catalog/gemini-schema.js';
-import { listen, startSandbox, TEST_NOW } from './helpers/stack.js';
-
-const recorded = [
-  {
-    candidates: [
-      {
-        index: 0,
-        finishReason: 'STOP',
-        content: {
-          role: 'model',
-          parts: [
-            { functionCall: { name: 'reschedule_booking', args: { newStart: '2026-12-12T15:00:00+11:00', evidence: { newStart: 'Saturday 12 December at 3pm' } } } },
-            { functionCall: { name: 'update_guest_count', args: { itemId: 'it-1001-a', quantity: 8, evidence: { itemId: 'kids', quantity: 'add two kids' } } } },
-          ],
-        },
-      },
-    ],
-    usageMetadata: { promptTokenCount: 812, candidatesTokenCount: 64, totalTokenCount: 876 },
-  },
-  {
-    candidates: [{ index: 0, finishReason: 'STOP', content: { role: 'model', parts: [{ functionCall: { name: 'submit_plan', args: { summary: 'Move the party to Sat 12 Dec 15:00 with 8 children.' } } }] } }],
-    usageMetadata: { promptTokenCount: 930, candidatesTokenCount: 20, totalTokenCount: 950 },
-  },
-];
+import { startSandbox, TEST_NOW } from './helpers/stack.js';
+import { startGeminiServer } from './helpers/gemini-server.js';
 
 let sb: Awaited<ReturnType<typeof startSandbox>>;
-let gemini: { url: string; close: () => void };
-const requests: Array<{ path: string; apiKey?: string; body: any }> = []; // eslint-disable-line @typescript-eslint/no-explicit-any
+let gemini: Awaited<ReturnType<typeof startGeminiServer>>;
+let requests: typeof gemini.requests;
 
 beforeAll(async () => {
   sb = await startSandbox();
-  const app = express();
-  app.use(express.json({ limit: '5mb' }));
-  app.post(/.*/, (req, res) => {
-    requests.push({ path: req.path, apiKey: req.get('x-goog-api-key'), body: req.body });
-    const answer = recorded[requests.length - 1];
-    if (!answer) return void res.status(500).json({ error: { code: 500, message: 'no more recorded turns', status: 'INTERNAL' } });
-    res.json(answer);
-  });
-  const l = await listen(app);
-  gemini = { url: l.url, close: () => l.server.close() };
+  gemini = await startGeminiServer();
+  requests = gemini.requests;
 });
 afterAll(() => {
   gemini?.close();
