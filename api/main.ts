@@ -20,7 +20,7 @@ try {
   // lazy: the gateway starts (and /readyz says 503) even while Temporal is down
   const connection = Connection.lazy(connectionOptions(config.temporal));
   const client = new Client({ connection, namespace: config.temporal.namespace, dataConverter: dataConverter(keys) });
-  const service = new SessionService(client, connection, config.temporal.taskQueue, config.session.idleTimeoutMs, config.gateway.maxWaitMs);
+  const service = new SessionService(client, connection, config.temporal.taskQueue, config.session.idleTimeoutMs, config.gateway.maxWaitMs, new AesGcmCodec(keys));
   const identity = new IdentityResolver(config.roller.baseUrl, identityPath(catalog.specs.map((s) => s.document)), config.gateway.identityCacheMs, config.roller.timeoutMs);
   const app = createGatewayApp({
     service,

@@ -9,7 +9,7 @@ import {
   WorkflowUpdateRPCTimeoutOrCancelledError,
   type WorkflowHandle,
 } from '@temporalio/client';
-import { ApplicationFailure, WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError } from '@temporalio/common';
+import { ApplicationFailure, WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError, defaultPayloadConverter, type PayloadCodec } from '@temporalio/common';
 import { status as grpcStatus } from '@grpc/grpc-js';
 import type { SessionInput, SessionState } from '../contracts/types.js';
 import { TERMINAL_PHASES } from '../contracts/types.js';
@@ -49,6 +49,12 @@ export function mapTemporalError(e: unknown): ApiError {
     if (cause instanceof ApplicationFailure) return new ApiError(409, 'REJECTED', cause.message);
     return new ApiError(409, 'REJECTED', 'The session did not accept that request.');
   }
+  // raw gRPC errors (direct service calls) carry the status code themselves
+  const raw = e as { code?: unknown; details?: unknown; message?: string };
+  if (!(e instanceof ServiceError) && typeof raw.code === 'number' && e instanceof Error) {
+    if (raw.code === grpcStatus.NOT_FOUND) return new ApiError(404, 'SESSION_NOT_FOUND', 'No such session.');
+    if (raw.code === grpcStatus.INVALID_ARGUMENT) return new ApiError(404, 'SESSION_NOT_FOUND', 'No such session.');
+  }
   if (e instanceof WorkflowUpdateRPCTimeoutOrCancelledError) return new ApiError(503, 'TEMPORAL_UNAVAILABLE', 'The session did not answer in time; try again.', {}, { 'Retry-After': '2' });
   if (e instanceof ServiceError || (e instanceof Error && /UNAVAILABLE|DEADLINE_EXCEEDED|ECONNREFUSED|Failed to connect|connect/i.test(e.message))) {
     const code = (e as { cause?: { code?: number } }).cause?.code ?? (e as { code?: number }).code;
@@ -68,7 +74,21 @@ export class SessionService {
     private readonly taskQueue: string,
     private readonly idleTimeoutMs: number,
     private readonly maxWaitMs: number,
+    private readonly codec?: PayloadCodec,
   ) {}
+
+  /**
+   * The state the session published as memo, read with one describe call that Temporal serves
+   * without a worker round trip; only that memo field is decoded. Undefined when not published yet.
+   */
+  private async publishedState(id: string, deadlineMs: number): Promise<SessionState | undefined> {
+    if (!this.codec) return undefined;
+    const res = await this.rpc(() => this.client.workflowService.describeWorkflowExecution({ namespace: this.client.options.namespace, execution: { workflowId: id } }), deadlineMs);
+    const field = res.workflowExecutionInfo?.memo?.fields?.sessionState;
+    if (!field) return undefined;
+    const [decoded] = await this.codec.decode([field as never]);
+    return defaultPayloadConverter.fromPayload<SessionState>(decoded!);
+  }
 
   private rpc<T>(fn: () => Promise<T>, ms = RPC_MS): Promise<T> {
     return this.connection.withDeadline(Date.now() + ms, fn).catch((e) => {
@@ -135,7 +155,9 @@ export class SessionService {
   /** The session's state if it belongs to this identity; 404 otherwise (no hint that it exists). */
   async stateFor(identity: Identity, id: string, deadlineMs = RPC_MS): Promise<SessionState> {
     if (!/^sess_[A-Za-z0-9_-]{16,64}$/.test(id)) throw new ApiError(404, 'SESSION_NOT_FOUND', 'No such session.');
-    const state = await this.rpc(() => this.handle(id).query(stateQuery), deadlineMs);
+    // The published memo is served by Temporal without a worker round trip; sessions that have not
+    // published yet (first task pending, or started before the memo existed) are queried.
+    const state = (await this.publishedState(id, deadlineMs)) ?? (await this.rpc(() => this.handle(id).query(stateQuery), deadlineMs));
     if (!state.owner || state.owner.userId !== identity.userId || state.owner.venueId !== identity.venueId) throw new ApiError(404, 'SESSION_NOT_FOUND', 'No such session.');
     return state;
   }

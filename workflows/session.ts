@@ -8,7 +8,9 @@ import {
   isCancellation,
   proxyActivities,
   proxyLocalActivities,
+  patched,
   setHandler,
+  upsertMemo,
   upsertSearchAttributes,
   workflowInfo,
   allHandlersFinished,
@@ -82,9 +84,13 @@ export async function bookingUpdateSession(input: SessionInput): Promise<Session
     owner: { userId: context.userId, venueId: context.venueId },
   };
 
+  // The state is also published as (encrypted) memo, so the gateway can read it with a describe
+  // call served by Temporal alone, without a round trip to a worker (fast polling).
+  const publish = patched('state-memo');
   const touch = () => {
     state.version += 1;
     state.updatedAt = new Date().toISOString();
+    if (publish) upsertMemo({ sessionState: state });
   };
   const setPhase = (phase: Phase) => {
     if (state.phase !== phase) {

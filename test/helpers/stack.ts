@@ -119,7 +119,7 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
   const keys = resolvePayloadKeys(config);
   const connection = await Connection.connect({ address: config.temporal.address });
   const client = new Client({ connection, namespace: config.temporal.namespace, dataConverter: dataConverter(keys) });
-  const service = new SessionService(client, connection, config.temporal.taskQueue, config.session.idleTimeoutMs, config.gateway.maxWaitMs);
+  const service = new SessionService(client, connection, config.temporal.taskQueue, config.session.idleTimeoutMs, config.gateway.maxWaitMs, new AesGcmCodec(keys));
   const app = createGatewayApp({
     service,
     identity: new IdentityResolver(sandboxUrl, '/v1/me', config.gateway.identityCacheMs, config.roller.timeoutMs),
