@@ -19,6 +19,8 @@ import type { Identity } from './identity.js';
 import { ApiError } from './problem.js';
 
 const RPC_MS = 5000;
+/** updates wait for a worker to run the session's next task, which takes longer under load */
+const UPDATE_MS = 30_000;
 
 export interface StartRequest {
   message: string;
@@ -193,17 +195,17 @@ export class SessionService {
 
   async message(identity: Identity, id: string, token: string, text: string): Promise<SessionState> {
     await this.openStateFor(identity, id);
-    return this.rpc(() => this.handle(id).executeUpdate(messageUpdate, { args: [{ text, token }] }));
+    return this.rpc(() => this.handle(id).executeUpdate(messageUpdate, { args: [{ text, token }] }), UPDATE_MS);
   }
 
   async confirm(identity: Identity, id: string, token: string, planHash: string): Promise<SessionState> {
     await this.openStateFor(identity, id);
-    return this.rpc(() => this.handle(id).executeUpdate(confirmUpdate, { args: [{ planHash, token }] }));
+    return this.rpc(() => this.handle(id).executeUpdate(confirmUpdate, { args: [{ planHash, token }] }), UPDATE_MS);
   }
 
   async decline(identity: Identity, id: string): Promise<SessionState> {
     await this.openStateFor(identity, id);
-    return this.rpc(() => this.handle(id).executeUpdate(declineUpdate, { args: [{}] }));
+    return this.rpc(() => this.handle(id).executeUpdate(declineUpdate, { args: [{}] }), UPDATE_MS);
   }
 
   static publicState = publicState;
