@@ -11,6 +11,7 @@ import { Store, type Booking, type SeedToken } from './store.js';
 
 const addFormats = addFormatsImport as unknown as (ajv: Ajv) => Ajv;
 export const ROLLER_SPEC = new URL('../catalog/roller-bookings.openapi.yaml', import.meta.url).pathname;
+export const VENUES_SPEC = new URL('../catalog/roller-venues.openapi.yaml', import.meta.url).pathname;
 
 export interface JournalEntry {
   seq: number;
@@ -102,6 +103,12 @@ const handlers: Record<string, Handler> = {
     return { status: 200, wrote: false, body: b, headers: { ETag: `"${b.version}"` } };
   },
 
+  getVenue: ({ req, token, store }) => {
+    const venue = store.venues.get(token.venueId);
+    if (String(req.params.venueId) !== token.venueId || !venue) throw new HttpProblem(404, 'NOT_FOUND', `Venue ${req.params.venueId} was not found`);
+    return { status: 200, wrote: false, body: { venueId: venue.venueId, name: venue.name, timezone: venue.timezone, products: store.productList().map((p) => ({ productId: p.productId, name: p.name, sessionTimes: p.times, durationMinutes: p.durationMinutes })) } };
+  },
+
   checkAvailability: ({ req, token, store }) => {
     const venue = store.venues.get(token.venueId)!;
     if (String(req.params.venueId) !== token.venueId || !store.hasProduct(String(req.params.productId))) throw new HttpProblem(404, 'NOT_FOUND', `Product ${req.params.productId} was not found`);
@@ -181,8 +188,9 @@ export interface Sandbox {
   faults: Fault[];
 }
 
-export async function createSandboxApp(store: Store, specFile = ROLLER_SPEC): Promise<Sandbox> {
-  const spec = await loadSpec(specFile);
+export async function createSandboxApp(store: Store, specFiles = [ROLLER_SPEC, VENUES_SPEC]): Promise<Sandbox> {
+  const specs = await Promise.all(specFiles.map((f) => loadSpec(f)));
+  const spec = { operations: new Map(specs.flatMap((s) => [...s.operations])) };
   const ajv = new Ajv({ allErrors: true, strict: false, coerceTypes: false });
   addFormats(ajv);
   const journal: JournalEntry[] = [];

@@ -94,6 +94,10 @@ export class Store {
     return p;
   }
 
+  productList(): SeedProduct[] {
+    return [...this.products.values()];
+  }
+
   hasProduct(productId: string): boolean {
     return this.products.has(productId);
   }

@@ -4,7 +4,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { Ajv } from 'ajv';
 import addFormatsImport from 'ajv-formats';
 import { loadSpec } from '../catalog/importer.js';
-import { ROLLER_SPEC } from '../sandbox/app.js';
+import { ROLLER_SPEC, VENUES_SPEC } from '../sandbox/app.js';
 import { journal, injectFault, startSandbox, STAFF, READONLY, OTHER_VENUE } from './helpers/stack.js';
 
 const addFormats = addFormatsImport as unknown as (a: Ajv) => Ajv;
@@ -13,7 +13,8 @@ let validateResponse: (operationId: string, status: number, body: unknown) => st
 
 beforeAll(async () => {
   sb = await startSandbox();
-  const spec = await loadSpec(ROLLER_SPEC);
+  const specs = await Promise.all([loadSpec(ROLLER_SPEC), loadSpec(VENUES_SPEC)]);
+  const spec = { operations: new Map(specs.flatMap((s) => [...s.operations])) };
   const ajv = new Ajv({ strict: false, allErrors: true });
   addFormats(ajv);
   validateResponse = (operationId, status, body) => {
@@ -47,6 +48,7 @@ describe('sandbox', () => {
   it('answers every operation with bodies that validate against the OpenAPI document', async () => {
     const calls: Array<[string, string, string, unknown?, Record<string, string>?]> = [
       ['getIdentity', 'GET', '/v1/me'],
+      ['getVenue', 'GET', '/v1/venues/venue-1'],
       ['searchBookings', 'GET', `${B}?q=nguyen`],
       ['getBooking', 'GET', `${B}/bk-1002`],
       ['checkAvailability', 'GET', '/v1/venues/venue-1/products/prod-jump/sessions?date=2026-12-13'],
