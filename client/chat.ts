@@ -5,6 +5,7 @@
 import { createInterface } from 'node:readline/promises';
 import { parseArgs } from 'node:util';
 import { stdin, stdout, stderr } from 'node:process';
+import { TERMINAL_PHASES } from '../contracts/types.js';
 
 const { values, positionals } = parseArgs({
   options: {
@@ -70,7 +71,7 @@ async function api(method: string, path: string, body?: unknown, headers: Record
   return { status: res.status, json };
 }
 
-const TERMINAL = ['completed', 'rolled_back', 'needs_attention', 'declined', 'expired', 'failed', 'unsupported'];
+const TERMINAL: readonly string[] = TERMINAL_PHASES;
 const ICON: Record<string, string> = { pending: '·', running: '…', succeeded: '✓', failed: '✗', compensating: '↺', compensated: '↩', compensation_failed: '!', skipped: '-' };
 
 function showPlan(s: State) {

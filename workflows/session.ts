@@ -12,17 +12,15 @@ import {
   setHandler,
   upsertMemo,
   upsertSearchAttributes,
-  workflowInfo,
   allHandlersFinished,
   type ActivityOptions,
 } from '@temporalio/workflow';
 import type { Activities } from '../activities/index.js';
 import type { ActionError, ConversationTurn, Outcome, Phase, Plan, PlanStep, SessionInput, SessionState, StepStatus } from '../contracts/types.js';
+import { TERMINAL_PHASES } from '../contracts/types.js';
 import { confirmUpdate, declineUpdate, MAX_MESSAGE_LENGTH, messageUpdate, stateQuery, waitForChangeUpdate } from './messages.js';
 import { BookingIdKey, NeedsAttentionKey, SessionPhaseKey, VenueIdKey } from './search-attributes.js';
 import { maskText } from '../observability/redact.js';
-
-const TERMINAL: Phase[] = ['completed', 'rolled_back', 'needs_attention', 'declined', 'expired', 'failed', 'unsupported'];
 
 const RETRY_TRANSIENT = { initialInterval: '500ms', backoffCoefficient: 2, maximumInterval: '20s', maximumAttempts: 5, nonRetryableErrorTypes: [] as string[] };
 
@@ -337,7 +335,7 @@ export async function bookingUpdateSession(input: SessionInput): Promise<Session
   return await done(finish('rolled_back', { message: `${failedText}${undoneText}`, recovery: failure.error.hint ? [failure.error.hint] : [], code: failure.error.code }));
 
   async function done(s: SessionState): Promise<SessionState> {
-    if (!TERMINAL.includes(s.phase)) throw ApplicationFailure.nonRetryable(`session ended in non-terminal phase ${s.phase}`);
+    if (!TERMINAL_PHASES.includes(s.phase)) throw ApplicationFailure.nonRetryable(`session ended in non-terminal phase ${s.phase}`);
     await condition(allHandlersFinished);
     return s;
   }
