@@ -91,7 +91,7 @@ export function parsePayloadKeys(raw: string, variable = 'PAYLOAD_KEYS'): Payloa
   return keys;
 }
 
-export const PROVIDERS = ['google', 'scripted', 'offline'] as const;
+export const PROVIDERS = ['google', 'ollama', 'scripted', 'offline'] as const;
 export type ProviderName = (typeof PROVIDERS)[number];
 
 export function loadConfig(env: Env = process.env) {
@@ -161,6 +161,8 @@ export function loadConfig(env: Env = process.env) {
       googleApiKey: googleKey,
       googleBaseUrl: optional(env, 'GOOGLE_API_BASE_URL'),
       model: str(env, 'GEMINI_MODEL', 'gemini-2.5-flash'),
+      ollamaBaseUrl: url(env, 'OLLAMA_BASE_URL', 'http://127.0.0.1:11434'),
+      ollamaModel: str(env, 'OLLAMA_MODEL', 'llama3.1'),
       script: optional(env, 'LLM_SCRIPT'),
       maxModelCalls: int(env, 'PLANNER_MAX_MODEL_CALLS', 8, 1, 50),
       budgetMs: int(env, 'PLANNER_BUDGET_MS', 25_000, 1000),

@@ -26,7 +26,7 @@ describe('configuration', () => {
     const p = runEntry('worker/main.ts', { LLM_PROVIDER: 'gpt' });
     procs.push(p);
     expect(await p.exited).toBe(78);
-    expect(p.output().trim()).toBe('Invalid configuration: LLM_PROVIDER must be one of google, scripted, offline, got "gpt"');
+    expect(p.output().trim()).toBe('Invalid configuration: LLM_PROVIDER must be one of google, ollama, scripted, offline, got "gpt"');
   });
 
   it('production refuses to start without payload keys', async () => {

@@ -7,12 +7,15 @@ import { ReactPlanner, type ModelProvider } from './react-loop.js';
 import { ScriptError, ScriptedChatModel, loadScripts, pickScript } from './models/scripted.js';
 import { OfflineChatModel } from './models/offline.js';
 import { createGeminiModel } from './models/google.js';
+import { createOllamaModel } from './models/ollama.js';
 import { DateTime } from 'luxon';
 
 export function createProvider(config: Config['planner']): ModelProvider {
   switch (config.provider) {
     case 'google':
       return { name: `google:${config.model}`, degraded: false, create: () => createGeminiModel({ apiKey: config.googleApiKey!, model: config.model, baseUrl: config.googleBaseUrl }) };
+    case 'ollama':
+      return { name: `ollama:${config.ollamaModel}`, degraded: false, toolFormat: 'openai', create: () => createOllamaModel({ baseUrl: config.ollamaBaseUrl, model: config.ollamaModel }) };
     case 'scripted': {
       const scripts = loadScripts(config.script!);
       return {

@@ -43,6 +43,8 @@ export interface ModelRunContext {
 export interface ModelProvider {
   name: string;
   degraded: boolean;
+  /** how tool declarations are passed to bindTools: Gemini functionDeclarations (default) or OpenAI-style */
+  toolFormat?: 'gemini' | 'openai';
   create(ctx: ModelRunContext): BaseChatModel;
 }
 
@@ -131,7 +133,11 @@ export class ReactPlanner implements Planner {
         };
     const messages: BaseMessage[] = mapStoredMessagesToChatMessages(state.messages);
     const model = this.provider.create({ input, booking, timezone, now, startAt: state.modelCalls });
-    const tools = [{ functionDeclarations: toolDeclarations(this.catalog) }];
+    const decls = toolDeclarations(this.catalog);
+    const tools =
+      this.provider.toolFormat === 'openai'
+        ? decls.map((d) => ({ type: 'function', function: { name: d.name, description: d.description, parameters: d.parameters ?? { type: 'object', properties: {} } } }))
+        : [{ functionDeclarations: decls }];
     const bound = (model as BaseChatModel & { bindTools?: (t: unknown) => BaseChatModel }).bindTools?.(tools) ?? model;
     const userText = input.conversation.filter((t) => t.role === 'user').map((t) => t.text).join('\n');
     const deadline = state.startedAt + this.limits.budgetMs;
