@@ -27,7 +27,7 @@ describe('evaluation set', () => {
     expect(report.unsafe).toBe(0);
     // the rule-based planner is deterministic: every run agrees with the first
     expect(report.passK).toBe(report.pass1);
-    // regression floor measured on 2026-11-24: 43 of 44 (the miss is a safe question, not a plan)
-    expect(report.pass1).toBeGreaterThanOrEqual(43);
+    // regression floor measured on 2026-11-24: 44 of 44
+    expect(report.pass1).toBeGreaterThanOrEqual(44);
   });
 });

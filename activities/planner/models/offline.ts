@@ -19,6 +19,9 @@ const EMAIL = /[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}/;
 const PHONE = /\+?\d[\d\s-]{6,16}\d/;
 const NAME = /\bname\s+(?:to|is|as|should be)\s+([A-Z][A-Za-z'’-]+(?:\s+[A-Z][A-Za-z'’-]+)*)/;
 const CONTACT_WORDS = /\b(email|e-mail|phone|mobile|number|contact|name)\b/i;
+// a question with no change verb ("what is the weather like tomorrow?") is not a change request
+const QUESTION = /^\s*(what|who|why|how|where|which|is|are|does|do|tell|can you tell)\b/i;
+const CHANGE_VERB = /\b(move|add|remove|change|update|make|reschedul\w*|push|set|switch|rebook|bring|drop|resend|send|fix|correct)\b/i;
 const RESEND = /\b(resend|re-send|send (?:the |a )?(?:confirmation|booking email)|email (?:the |them )?(?:the )?confirmation)\b/i;
 
 export interface OfflineContext {
@@ -71,6 +74,9 @@ export class OfflineChatModel extends BaseChatModel {
     const ask = (question: string, missing: string[]): Call[] => [{ name: 'ask_user', args: { question, missing } }];
     if (CANCEL.test(latest)) return [{ name: 'decline_request', args: { reason: 'Cancelling a booking cannot be done here; please cancel it in ROLLER.' } }];
     if (!booking) return ask('Which booking is this about? Please give the booking reference.', ['booking']);
+    if (userTexts.length === 1 && QUESTION.test(latest) && !CHANGE_VERB.test(latest)) {
+      return [{ name: 'decline_request', args: { reason: 'I can only change bookings: the date and time, the number of guests or the contact details.' } }];
+    }
 
     const proposals: Call[] = [];
     const parts: string[] = [];
