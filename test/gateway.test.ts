@@ -1,19 +1,12 @@
 // The gateway over HTTP: every route, every error, idempotent starts, ETags, identity isolation,
 // rate limits, Temporal outages, and a fuzz run — checked against its own OpenAPI document.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Client, Connection } from '@temporalio/client';
-import { call, startStack, listen, STAFF, OTHER_VENUE, type Stack } from './helpers/stack.js';
+import { call, startStack, listen, testConfig, STAFF, OTHER_VENUE, type Stack } from './helpers/stack.js';
+import { buildGateway } from '../api/create-gateway.js';
 import { CHAIN, startSession } from './helpers/session.js';
 import { gatewayConformance } from './helpers/openapi-conformance.js';
-import { createGatewayApp } from '../api/app.js';
-import { SessionService } from '../api/session-service.js';
-import { IdentityResolver } from '../api/identity.js';
-import { createMetrics } from '../api/metrics.js';
-import { AesGcmCodec } from '../codec/aes-gcm-codec.js';
 import { createLogger } from '../observability/logger.js';
 import { freePort } from './helpers/ports.js';
-import { parsePayloadKeys } from '../config/config.js';
-import { inject } from 'vitest';
 
 let stack: Stack;
 let conf: Awaited<ReturnType<typeof gatewayConformance>>;
@@ -201,18 +194,8 @@ describe('errors', () => {
 
   it('Temporal unreachable → 503 with retry advice, never a stack trace', async () => {
     const dead = await freePort();
-    const connection = Connection.lazy({ address: `127.0.0.1:${dead}` });
-    const keys = parsePayloadKeys(inject('payloadKeys'));
-    const client = new Client({ connection });
-    const app = createGatewayApp({
-      service: new SessionService(client, connection, 'q', 60_000, 5_000),
-      identity: new IdentityResolver(stack.sandboxUrl, '/v1/me', 60_000, 5_000),
-      catalog: stack.catalog,
-      codec: new AesGcmCodec(keys),
-      metrics: createMetrics(client, 'default'),
-      log: createLogger('silent', 't'),
-      options: { maxWaitMs: 5_000, rateLimitPerMinute: 100, codecCorsOrigin: 'http://localhost:8233' },
-    });
+    const config = testConfig({ TEMPORAL_ADDRESS: `127.0.0.1:${dead}`, ROLLER_API_BASE_URL: stack.sandboxUrl, MAX_WAIT_MS: '5000' });
+    const { app } = buildGateway(config, stack.catalog, createLogger('silent', 't'));
     const l = await listen(app);
     try {
       const r = await call(l.url, 'POST', '/v1/sessions', { token: STAFF, body: { message: 'hi', bookingId: 'bk-1001' } });

@@ -4,6 +4,7 @@ import { randomBytes } from 'node:crypto';
 import { inject } from 'vitest';
 import { Writable } from 'node:stream';
 import { Client, Connection } from '@temporalio/client';
+import { buildGateway } from '../../api/create-gateway.js';
 import { NativeConnection, Runtime, type Worker, makeTelemetryFilterString } from '@temporalio/worker';
 import { DateTime } from 'luxon';
 import { loadConfig, type Config } from '../../config/config.js';
@@ -11,12 +12,6 @@ import { createSandboxApp, type Sandbox } from '../../sandbox/app.js';
 import { DEFAULT_SEED, readSeed, Store } from '../../sandbox/store.js';
 import { createWorker, loadCatalogOrThrow } from '../../worker/create-worker.js';
 import { createLogger, type Logger } from '../../observability/logger.js';
-import { dataConverter, resolvePayloadKeys } from '../../temporal/connection.js';
-import { createGatewayApp } from '../../api/app.js';
-import { IdentityResolver } from '../../api/identity.js';
-import { SessionService } from '../../api/session-service.js';
-import { createMetrics } from '../../api/metrics.js';
-import { AesGcmCodec } from '../../codec/aes-gcm-codec.js';
 import type { Catalog } from '../../catalog/importer.js';
 import type { Tracer } from '../../observability/langfuse.js';
 
@@ -116,19 +111,7 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
   };
   if (opts.worker !== false) await startWorker();
 
-  const keys = resolvePayloadKeys(config);
-  const connection = await Connection.connect({ address: config.temporal.address });
-  const client = new Client({ connection, namespace: config.temporal.namespace, dataConverter: dataConverter(keys) });
-  const service = new SessionService(client, connection, config.temporal.taskQueue, config.session.idleTimeoutMs, config.gateway.maxWaitMs, new AesGcmCodec(keys));
-  const app = createGatewayApp({
-    service,
-    identity: new IdentityResolver(sandboxUrl, '/v1/me', config.gateway.identityCacheMs, config.roller.timeoutMs),
-    catalog,
-    codec: new AesGcmCodec(keys),
-    metrics: createMetrics(client, config.temporal.namespace),
-    log,
-    options: { maxWaitMs: config.gateway.maxWaitMs, rateLimitPerMinute: config.gateway.rateLimitPerMinute, codecOperatorToken: config.gateway.codecOperatorToken, codecCorsOrigin: config.gateway.codecCorsOrigin },
-  });
+  const { app, client, connection } = buildGateway(config, catalog, log, await Connection.connect({ address: config.temporal.address }));
   const gw = await listen(app);
   return {
     config,
