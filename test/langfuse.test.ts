@@ -2,12 +2,9 @@
 // session, and no email, phone or token appears in any exported byte.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import express from 'express';
-import { loadConfig } from '../config/config.js';
-import { loadCatalog } from '../catalog/importer.js';
-import { ActionRunner } from '../activities/action-runner.js';
-import { createPlanner } from '../activities/planner/factory.js';
 import { createTracer } from '../observability/langfuse.js';
-import { listen, startSandbox, TEST_NOW } from './helpers/stack.js';
+import { listen, startSandbox } from './helpers/stack.js';
+import { testPlanner } from './helpers/planner.js';
 import { startGeminiServer } from './helpers/gemini-server.js';
 
 let sb: Awaited<ReturnType<typeof startSandbox>>;
@@ -40,16 +37,11 @@ describe('Langfuse tracing', () => {
   it('exports one trace per planning run with model and tool observations, masked', async () => {
     const tracer = createTracer({ LANGFUSE_PUBLIC_KEY: 'pk-lf-test', LANGFUSE_SECRET_KEY: 'sk-lf-test', LANGFUSE_BASE_URL: receiver.url });
     expect(tracer.enabled).toBe(true);
-    const catalog = await loadCatalog(new URL('../catalog', import.meta.url).pathname);
     // the real google provider, against a local server answering in Gemini's format (with token usage)
     const gemini = await startGeminiServer();
-    const config = loadConfig({ LLM_PROVIDER: 'google', GOOGLE_API_KEY: 'k', GOOGLE_API_BASE_URL: gemini.url });
-    const planner = createPlanner(config, catalog, new ActionRunner(catalog, sb.url, 5000), tracer, () => TEST_NOW);
+    const planner = await testPlanner({ LLM_PROVIDER: 'google', GOOGLE_API_KEY: 'k', GOOGLE_API_BASE_URL: gemini.url }, sb.url, tracer);
     const message = 'Move the Nguyen party to Saturday 12 December at 3pm and add two kids; their email is linh.new@example.com (call 0412 345 678 if unsure)';
-    const r = await planner.plan(
-      { context: { sessionId: 'sess_traced', venueId: 'venue-1', userId: 'user-ana', bookingId: 'bk-1001' }, conversation: [{ role: 'user', text: message }], token: 'tok-staff-venue1', planVersion: 1 },
-      { heartbeat: () => {} },
-    );
+    const r = await planner.plan(message, { sessionId: 'sess_traced', userId: 'user-ana' });
     expect(r.kind).toBe('plan');
     gemini.close();
     await tracer.flush();

@@ -2,12 +2,9 @@
 // Gemini's REST format with recorded function calls: the plan comes out, and the function
 // declarations it sent are ones Gemini accepts.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadConfig } from '../config/config.js';
-import { loadCatalog } from '../catalog/importer.js';
-import { ActionRunner } from '../activities/action-runner.js';
-import { createPlanner } from '../activities/planner/factory.js';
 import { geminiSchemaProblems } from '../catalog/gemini-schema.js';
-import { startSandbox, TEST_NOW } from './helpers/stack.js';
+import { startSandbox } from './helpers/stack.js';
+import { testPlanner } from './helpers/planner.js';
 import { startGeminiServer } from './helpers/gemini-server.js';
 
 let sb: Awaited<ReturnType<typeof startSandbox>>;
@@ -26,13 +23,8 @@ afterAll(() => {
 
 describe('google provider on the wire', () => {
   it('plans a two-step chain from recorded Gemini function calls', async () => {
-    const catalog = await loadCatalog(new URL('../catalog', import.meta.url).pathname);
-    const config = loadConfig({ LLM_PROVIDER: 'google', GOOGLE_API_KEY: 'test-key', GOOGLE_API_BASE_URL: gemini.url, GEMINI_MODEL: 'gemini-2.5-flash' });
-    const planner = createPlanner(config, catalog, new ActionRunner(catalog, sb.url, 5000), undefined, () => TEST_NOW);
-    const r = await planner.plan(
-      { context: { sessionId: 'sess_wire', venueId: 'venue-1', userId: 'u', bookingId: 'bk-1001' }, conversation: [{ role: 'user', text: 'Move it to Saturday 12 December at 3pm and add two kids' }], token: 'tok-staff-venue1', planVersion: 1 },
-      { heartbeat: () => {} },
-    );
+    const planner = await testPlanner({ LLM_PROVIDER: 'google', GOOGLE_API_KEY: 'test-key', GOOGLE_API_BASE_URL: gemini.url, GEMINI_MODEL: 'gemini-2.5-flash' }, sb.url);
+    const r = await planner.plan('Move it to Saturday 12 December at 3pm and add two kids', { sessionId: 'sess_wire' });
     expect(r.kind, JSON.stringify(r)).toBe('plan');
     if (r.kind !== 'plan') return;
     expect(r.plan.steps.map((s) => [s.actionId, s.params])).toEqual([
@@ -61,13 +53,8 @@ describe('google provider, live', () => {
   const key = process.env.GOOGLE_API_KEY;
   if (!key) console.log('[skipped] live Gemini test: GOOGLE_API_KEY is not set on this machine');
   it.skipIf(!key)('plans a reschedule with the real Gemini API', async () => {
-    const catalog = await loadCatalog(new URL('../catalog', import.meta.url).pathname);
-    const config = loadConfig({ LLM_PROVIDER: 'google', GOOGLE_API_KEY: key });
-    const planner = createPlanner(config, catalog, new ActionRunner(catalog, sb.url, 5000), undefined, () => TEST_NOW);
-    const r = await planner.plan(
-      { context: { sessionId: 'sess_live', venueId: 'venue-1', userId: 'u', bookingId: 'bk-1001' }, conversation: [{ role: 'user', text: 'Move it to Saturday 12 December at 3pm' }], token: 'tok-staff-venue1', planVersion: 1 },
-      { heartbeat: () => {} },
-    );
+    const planner = await testPlanner({ LLM_PROVIDER: 'google', GOOGLE_API_KEY: key! }, sb.url);
+    const r = await planner.plan('Move it to Saturday 12 December at 3pm', { sessionId: 'sess_live' });
     expect(r.kind).toBe('plan');
   });
 });

@@ -1,25 +1,18 @@
 // The offline (rule-based) planner: the same loop, guard and assembly with no model. It handles the
 // three core intents, alone or combined, and asks when it cannot tell.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadConfig } from '../config/config.js';
-import { loadCatalog } from '../catalog/importer.js';
-import { ActionRunner } from '../activities/action-runner.js';
-import { createPlanner } from '../activities/planner/factory.js';
 import type { PlanningResult } from '../contracts/types.js';
-import { startSandbox, TEST_NOW } from './helpers/stack.js';
+import { startSandbox } from './helpers/stack.js';
+import { testPlanner } from './helpers/planner.js';
 
 let sb: Awaited<ReturnType<typeof startSandbox>>;
 let plan: (messages: string[], bookingId: string) => Promise<PlanningResult>;
 
 beforeAll(async () => {
   sb = await startSandbox();
-  const catalog = await loadCatalog(new URL('../catalog', import.meta.url).pathname);
-  const planner = createPlanner(loadConfig({ LLM_PROVIDER: 'offline' }), catalog, new ActionRunner(catalog, sb.url, 5000), undefined, () => TEST_NOW);
+  const planner = await testPlanner({ LLM_PROVIDER: 'offline' }, sb.url);
   plan = (messages, bookingId) =>
-    planner.plan(
-      { context: { sessionId: 'sess_offline', venueId: bookingId === 'bk-2001' ? 'venue-2' : 'venue-1', userId: 'u', bookingId }, conversation: messages.map((text) => ({ role: 'user' as const, text })), token: bookingId === 'bk-2001' ? 'tok-staff-venue2' : 'tok-staff-venue1', planVersion: 1 },
-      { heartbeat: () => {} },
-    );
+    planner.plan(messages, { sessionId: 'sess_offline', bookingId, venueId: bookingId === 'bk-2001' ? 'venue-2' : 'venue-1', token: bookingId === 'bk-2001' ? 'tok-staff-venue2' : 'tok-staff-venue1' });
 });
 afterAll(() => sb.close());
 

@@ -2,11 +2,8 @@
 // format with recorded tool calls: same loop, guard and plan assembly as every provider.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import express from 'express';
-import { loadConfig } from '../config/config.js';
-import { loadCatalog } from '../catalog/importer.js';
-import { ActionRunner } from '../activities/action-runner.js';
-import { createPlanner } from '../activities/planner/factory.js';
-import { listen, startSandbox, TEST_NOW } from './helpers/stack.js';
+import { listen, startSandbox } from './helpers/stack.js';
+import { testPlanner } from './helpers/planner.js';
 
 const turns = [
   { role: 'assistant', content: '', tool_calls: [{ function: { name: 'update_guest_count', arguments: { itemId: 'it-1001-a', quantity: 8, evidence: { itemId: 'kids', quantity: 'add two kids' } } } }] },
@@ -39,13 +36,8 @@ afterAll(() => {
 
 describe('ollama provider on the wire', () => {
   it('plans from recorded Ollama tool calls, with OpenAI-style tool declarations sent', async () => {
-    const catalog = await loadCatalog(new URL('../catalog', import.meta.url).pathname);
-    const config = loadConfig({ LLM_PROVIDER: 'ollama', OLLAMA_BASE_URL: server.url, OLLAMA_MODEL: 'llama3.1' });
-    const planner = createPlanner(config, catalog, new ActionRunner(catalog, sb.url, 5000), undefined, () => TEST_NOW);
-    const r = await planner.plan(
-      { context: { sessionId: 'sess_ollama', venueId: 'venue-1', userId: 'u', bookingId: 'bk-1001' }, conversation: [{ role: 'user', text: 'add two kids' }], token: 'tok-staff-venue1', planVersion: 1 },
-      { heartbeat: () => {} },
-    );
+    const planner = await testPlanner({ LLM_PROVIDER: 'ollama', OLLAMA_BASE_URL: server.url, OLLAMA_MODEL: 'llama3.1' }, sb.url);
+    const r = await planner.plan('add two kids', { sessionId: 'sess_ollama' });
     expect(r.kind, JSON.stringify(r)).toBe('plan');
     if (r.kind === 'plan') {
       expect(r.plan.steps.map((s) => [s.actionId, s.params])).toEqual([['update_guest_count', { itemId: 'it-1001-a', quantity: 8 }]]);
