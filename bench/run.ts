@@ -15,6 +15,7 @@ import { floorQuery } from '../workflows/floor.js';
 import { dataConverter } from '../temporal/connection.js';
 import { parsePayloadKeys } from '../config/config.js';
 import { readSeed } from '../sandbox/store.js';
+import { freePort } from '../scripts/ports.js';
 
 const ROOT = new URL('..', import.meta.url).pathname;
 const { values } = parseArgs({ options: { iterations: { type: 'string', default: '30' }, load: { type: 'string', default: '200' } } });
@@ -24,17 +25,6 @@ const children: ChildProcess[] = [];
 const stopAll = () => children.forEach((c) => c.exitCode === null && c.kill('SIGKILL'));
 process.on('exit', stopAll);
 process.on('SIGINT', () => process.exit(130));
-
-async function freePort(): Promise<number> {
-  const { createServer } = await import('node:net');
-  return new Promise((resolve) => {
-    const s = createServer();
-    s.listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as { port: number };
-      s.close(() => resolve(port));
-    });
-  });
-}
 
 function spawnEntry(entry: string, env: Record<string, string>): ChildProcess {
   const c = spawn(process.execPath, ['--import', 'tsx', join(ROOT, entry)], { env: { ...process.env, LOG_LEVEL: 'warn', ...env }, stdio: ['ignore', 'ignore', 'inherit'] });

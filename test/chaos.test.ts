@@ -10,7 +10,7 @@ import { inject } from 'vitest';
 import { call, injectFault, journal, sandboxBooking, startStack, STAFF, TEST_NOW, type Stack } from './helpers/stack.js';
 import { CHAIN, confirm, getState, startSession, waitForPhase } from './helpers/session.js';
 import { runEntry, type Proc } from './helpers/processes.js';
-import { freePort } from './helpers/ports.js';
+import { freePort } from '../scripts/ports.js';
 
 const ROOT = new URL('..', import.meta.url).pathname;
 

@@ -5,7 +5,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { inject } from 'vitest';
-import { freePort } from './helpers/ports.js';
+import { freePort } from '../scripts/ports.js';
 import { runEntry, type Proc } from './helpers/processes.js';
 
 const ROOT = new URL('..', import.meta.url).pathname;

@@ -6,7 +6,7 @@ import { buildGateway } from '../api/create-gateway.js';
 import { CHAIN, startSession } from './helpers/session.js';
 import { gatewayConformance } from './helpers/openapi-conformance.js';
 import { createLogger } from '../observability/logger.js';
-import { freePort } from './helpers/ports.js';
+import { freePort } from '../scripts/ports.js';
 
 let stack: Stack;
 let conf: Awaited<ReturnType<typeof gatewayConformance>>;

@@ -22,7 +22,7 @@ import { confirmUpdate, declineUpdate, MAX_MESSAGE_LENGTH, messageUpdate, stateQ
 import { BookingIdKey, NeedsAttentionKey, SessionPhaseKey, VenueIdKey } from './search-attributes.js';
 import { maskText } from '../observability/redact.js';
 
-const RETRY_TRANSIENT = { initialInterval: '500ms', backoffCoefficient: 2, maximumInterval: '20s', maximumAttempts: 5, nonRetryableErrorTypes: [] as string[] };
+const RETRY_TRANSIENT = { initialInterval: '500ms', backoffCoefficient: 2, maximumInterval: '20s', maximumAttempts: 5 };
 
 const PLANNING: ActivityOptions = { startToCloseTimeout: '60s', heartbeatTimeout: '20s', retry: { initialInterval: '1s', maximumAttempts: 3 } };
 const planning = proxyActivities<Activities>(PLANNING);

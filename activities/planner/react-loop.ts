@@ -17,7 +17,7 @@ import {
   type StoredMessage,
 } from '@langchain/core/messages';
 import { disabledTracer, type TraceRun, type Tracer } from '../../observability/langfuse.js';
-import type { AtomicAction, PlanningInput, PlanningResult, SessionState } from '../../contracts/types.js';
+import type { AtomicAction, BookingSummary, PlanningInput, PlanningResult, SessionState } from '../../contracts/types.js';
 import type { Catalog } from '../../catalog/importer.js';
 import type { ActionRunner } from '../action-runner.js';
 import { ActionFailure } from '../action-errors.js';
@@ -195,9 +195,9 @@ export class ReactPlanner implements Planner {
               messages.push(new ToolMessage({ tool_call_id: id, name: call.name, content: JSON.stringify({ error: 'Not submitted: fix the failed proposals first.' }) }));
               continue;
             }
-            return await this.finish(input, state, String((call.args as { summary?: unknown }).summary ?? ''), booking, timezone, now, userText, plannerInfo(state.modelCalls));
+            return await this.finish(input, state, String((call.args as { summary?: unknown }).summary ?? ''), booking, summary, timezone, now, userText, plannerInfo(state.modelCalls));
           }
-          const result = await run.tool(call.name, call.args, () => this.runTool(call.name, call.args as Record<string, unknown>, input, booking, timezone, state));
+          const result = await run.tool(call.name, call.args, () => this.runTool(call.name, call.args as Record<string, unknown>, input, timezone, state));
           if (result.error) hadError = true;
           messages.push(new ToolMessage({ tool_call_id: id, name: call.name, content: JSON.stringify(result) }));
         }
@@ -215,7 +215,7 @@ export class ReactPlanner implements Planner {
     runtime.heartbeat(state);
   }
 
-  private async runTool(name: string, args: Record<string, unknown>, input: PlanningInput, booking: RollerBooking | undefined, timezone: string, state: LoopState): Promise<{ data?: unknown; preview?: string; error?: unknown }> {
+  private async runTool(name: string, args: Record<string, unknown>, input: PlanningInput, timezone: string, state: LoopState): Promise<{ data?: unknown; preview?: string; error?: unknown }> {
     const read = this.readActions.get(name);
     if (read) {
       const params = { ...args };
@@ -240,11 +240,10 @@ export class ReactPlanner implements Planner {
     }
     const ev = Object.fromEntries(Object.entries(evidence ?? {}).filter(([, v]) => typeof v === 'string')) as Record<string, string>;
     state.drafts.push({ actionId: name, params: { ...params, ...(bookingId !== undefined ? { bookingId } : {}) }, evidence: ev });
-    return { preview: `Step ${state.drafts.length} proposed: ${name} ${JSON.stringify(params)}${booking ? '' : ''}` };
+    return { preview: `Step ${state.drafts.length} proposed: ${name} ${JSON.stringify(params)}` };
   }
 
-  private async finish(input: PlanningInput, state: LoopState, summaryText: string, booking: RollerBooking | undefined, timezone: string, now: DateTime, userText: string, planner: SessionState['planner']): Promise<PlanningResult> {
-    const summary = booking ? summarizeBooking(booking) : undefined;
+  private async finish(input: PlanningInput, state: LoopState, summaryText: string, booking: RollerBooking | undefined, summary: BookingSummary | undefined, timezone: string, now: DateTime, userText: string, planner: SessionState['planner']): Promise<PlanningResult> {
     if (!booking) return { kind: 'clarify', clarification: { question: 'Which booking is this about? Please give the booking reference.', missing: ['booking'] }, planner };
     if (state.drafts.length === 0) return { kind: 'clarify', clarification: { question: 'What would you like to change on this booking?', missing: ['change'] }, booking: summary, planner };
     const problems = guardPlan({ steps: state.drafts, actions: this.writeActions, userText, booking, timezone, now, sessionBookingId: input.context.bookingId });

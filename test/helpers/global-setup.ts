@@ -11,7 +11,7 @@ import { Connection } from '@temporalio/client';
 import { SEARCH_ATTRIBUTES } from '../../workflows/search-attributes.js';
 import { WORKFLOWS_PATH } from '../../worker/create-worker.js';
 import { FAILURE_CONVERTER_PATH } from '../../temporal/connection.js';
-import { freePort } from './ports.js';
+import { freePort } from '../../scripts/ports.js';
 
 declare module 'vitest' {
   export interface ProvidedContext {
