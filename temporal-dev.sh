@@ -69,6 +69,10 @@ is_running() {
   [ -f "$PID_FILE" ] && kill -0 "$(cat "$PID_FILE")" 2>/dev/null
 }
 
+port_in_use() {
+  (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null
+}
+
 wait_ready() {
   local cli="$1" i
   for i in $(seq 1 120); do
@@ -87,6 +91,9 @@ start() {
     say "Temporal dev server already running (pid $(cat "$PID_FILE")) on 127.0.0.1:$PORT; UI http://localhost:$UI_PORT"
     return 0
   fi
+  local p; for p in "$PORT" "$UI_PORT"; do
+    if port_in_use "$p"; then say "Port $p is already in use by another process; set TEMPORAL_PORT / TEMPORAL_UI_PORT to free ones."; exit 1; fi
+  done
   local args=(server start-dev --ip 127.0.0.1 --port "$PORT" --ui-port "$UI_PORT" --db-filename "$DB_FILE"
     --namespace "$NAMESPACE" --log-format json --log-level warn)
   local sa; for sa in "${SEARCH_ATTRIBUTES[@]}"; do args+=(--search-attribute "$sa"); done

@@ -4,6 +4,7 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { createServer } from 'node:net';
 import { inject } from 'vitest';
 import { freePort } from '../scripts/ports.js';
 import { runEntry, type Proc } from './helpers/processes.js';
@@ -84,6 +85,23 @@ describe('temporal-dev.sh', () => {
       expect(sh('stop').status).toBe(0);
       expect(sh('stop').status).toBe(0);
       expect(sh('status').status).toBe(3);
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('refuses a port another process holds, naming it, instead of starting a server that dies', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'tdev-busy-'));
+    const holder = createServer();
+    const port = await freePort();
+    await new Promise<void>((r) => holder.listen(port, '127.0.0.1', () => r()));
+    const env = { ...process.env, TEMPORAL_PORT: String(port), TEMPORAL_UI_PORT: String(await freePort()), TEMPORAL_DEV_DIR: dir };
+    try {
+      const r = spawnSync(join(ROOT, 'temporal-dev.sh'), ['start'], { env, encoding: 'utf8' });
+      expect(r.status).toBe(1);
+      expect(r.stderr).toContain(`Port ${port} is already in use`);
+      expect(spawnSync(join(ROOT, 'temporal-dev.sh'), ['status'], { env }).status).toBe(3);
+    } finally {
+      holder.close();
       rmSync(dir, { recursive: true, force: true });
     }
   });
