@@ -4,7 +4,7 @@
 import * as chrono from 'chrono-node';
 import { DateTime } from 'luxon';
 import { parsePhoneNumberFromString, type CountryCode } from 'libphonenumber-js';
-import type { AtomicAction } from '../../contracts/types.js';
+import type { AtomicAction, ConversationTurn } from '../../contracts/types.js';
 import type { RollerBooking } from '../booking.js';
 
 export interface DraftStep {
@@ -108,9 +108,12 @@ export function parseWhen(text: string, timezone: string, now: DateTime): { inst
 export interface GuardInput {
   steps: DraftStep[];
   actions: Map<string, AtomicAction>;
-  userText: string;
+  /** the whole conversation: the user's turns and the service's questions/plans between them */
+  conversation: ConversationTurn[];
   booking?: RollerBooking;
   timezone: string;
+  /** BCP 47 locale of the venue (date order); derived from the timezone when absent */
+  locale?: string;
   now: DateTime;
   sessionBookingId?: string;
 }
@@ -124,7 +127,8 @@ const joined = (evidence: string) => evidence.replace(/\s\+\s/g, ' ');
 
 export function guardPlan(input: GuardInput): GuardProblem[] {
   const problems: GuardProblem[] = [];
-  const { booking, timezone, now, userText } = input;
+  const { booking, timezone, now } = input;
+  const userText = input.conversation.filter((t) => t.role === 'user').map((t) => t.text).join('\n');
   for (const step of input.steps) {
     const action = input.actions.get(step.actionId);
     if (!action) {

@@ -246,7 +246,7 @@ export class ReactPlanner implements Planner {
   private async finish(input: PlanningInput, state: LoopState, summaryText: string, booking: RollerBooking | undefined, summary: BookingSummary | undefined, timezone: string, now: DateTime, userText: string, planner: SessionState['planner']): Promise<PlanningResult> {
     if (!booking) return { kind: 'clarify', clarification: { question: 'Which booking is this about? Please give the booking reference.', missing: ['booking'] }, planner };
     if (state.drafts.length === 0) return { kind: 'clarify', clarification: { question: 'What would you like to change on this booking?', missing: ['change'] }, booking: summary, planner };
-    const problems = guardPlan({ steps: state.drafts, actions: this.writeActions, userText, booking, timezone, now, sessionBookingId: input.context.bookingId });
+    const problems = guardPlan({ steps: state.drafts, actions: this.writeActions, conversation: input.conversation, booking, timezone, now, sessionBookingId: input.context.bookingId });
     if (problems.length) {
       return { kind: 'clarify', clarification: { question: problems.map((p) => p.question).join(' '), missing: problems.map((p) => p.param) }, booking: summary, planner };
     }
