@@ -7,6 +7,8 @@ export interface RollerBooking {
   reference: string;
   venueId: string;
   timezone: string;
+  /** BCP 47 locale of the venue, when the booking API gives it */
+  locale?: string;
   status: string;
   version: string;
   holder: { name: string; email?: string | null; phone?: string | null };

@@ -5,7 +5,7 @@ import { load as loadYaml } from 'js-yaml';
 import { DateTime } from 'luxon';
 
 export interface SeedToken { token: string; userId: string; name?: string; venueId: string; scopes: string[] }
-export interface SeedVenue { venueId: string; name: string; timezone: string }
+export interface SeedVenue { venueId: string; name: string; timezone: string; /** BCP 47, e.g. en-AU: decides day/month order */ locale?: string }
 export interface SeedProduct { productId: string; name: string; times: string[]; durationMinutes: number; capacity: number }
 export interface Item { itemId: string; productId: string; productName: string; ticketType: string; quantity: number; sessionStart: string; sessionEnd: string }
 export interface Booking {
@@ -13,6 +13,7 @@ export interface Booking {
   reference: string;
   venueId: string;
   timezone: string;
+  locale?: string;
   status: 'confirmed' | 'cancelled';
   version: string;
   holder: { name: string; email: string | null; phone: string | null };
@@ -74,6 +75,7 @@ export class Store {
         reference: b.reference,
         venueId: b.venueId,
         timezone: venue.timezone,
+        ...(venue.locale ? { locale: venue.locale } : {}),
         status: 'confirmed',
         version: '1',
         holder: { name: b.holder.name, email: b.holder.email ?? null, phone: b.holder.phone ?? null },
