@@ -6,7 +6,7 @@ import { loadConfigOrExit } from '../../config/config.js';
 import { loadCatalog } from '../../catalog/importer.js';
 import { createSandboxApp } from '../../sandbox/app.js';
 import { readSeed, Store } from '../../sandbox/store.js';
-import { evaluate } from './evaluate.js';
+import { evaluate, formatReport } from './evaluate.js';
 
 const { values } = parseArgs({ options: { k: { type: 'string', default: '1' } } });
 const config = loadConfigOrExit();
@@ -24,9 +24,13 @@ const report = await evaluate({
   sandboxUrl: url,
   k,
   reset: async () => store.reset(),
-  onCase: (r) => process.stdout.write(`${r.runs.every((x) => x.ok) ? 'PASS' : 'FAIL'}${r.runs.some((x) => x.unsafe) ? ' UNSAFE' : ''}  ${r.id.padEnd(28)} ${r.runs[0]!.ok ? '' : r.runs[0]!.got}\n`),
+  onCase: (r) => {
+    const worst = r.runs.find((x) => x.verdict === 'unsafe') ?? r.runs.find((x) => !x.ok);
+    const label = !worst ? 'PASS' : worst.verdict.toUpperCase();
+    process.stdout.write(`${label.padEnd(8)} ${r.category.padEnd(13)} ${r.id.padEnd(30)} ${worst ? `${worst.why ?? ''} | got ${worst.got}` : ''}\n`);
+  },
 });
-process.stdout.write(`\n${report.provider}: pass^1 ${report.pass1}/${report.cases} (${((100 * report.pass1) / report.cases).toFixed(1)}%), pass^${k} ${report.passK}/${report.cases}, unsafe outcomes ${report.unsafe}\n`);
+process.stdout.write(`\n${formatReport(report)}\n`);
 mkdirSync(new URL('../../.local', import.meta.url).pathname, { recursive: true });
 writeFileSync(new URL('../../.local/eval-results.json', import.meta.url).pathname, JSON.stringify(report, null, 2));
 server.close();
