@@ -49,6 +49,8 @@ interface OverlayAction {
   params?: Record<string, { from?: string; description?: string }>;
   context?: Record<string, string>;
   critical?: string[];
+  meaning?: Record<string, Meaning>;
+  asks?: { verbs: string[]; objects: string[] };
   safety?: Safety;
   reversible?: boolean;
   capture?: { action: string; params?: Record<string, string> };
@@ -234,6 +236,12 @@ function buildAction(file: string, spec: LoadedSpec, operation: Operation, meta:
   const kind = operation.method === 'GET' || operation.method === 'HEAD' ? 'read' : 'write';
   const safety: Safety = meta.safety ?? (operation.method === 'DELETE' ? 'blocked' : kind === 'read' ? 'normal' : 'high_risk');
   for (const c of meta.critical ?? []) if (!(c in properties)) at(`critical.${c}`, `"${c}" is not an exposed parameter`);
+  const meaning = { ...inferMeaning(meta.critical ?? [], properties), ...(meta.meaning ?? {}) };
+  for (const p of Object.keys(meta.meaning ?? {})) if (!(meta.critical ?? []).includes(p)) at(`meaning.${p}`, `"${p}" is not a critical parameter`);
+  // the guard can only check what it understands: a critical parameter without a meaning is matched
+  // word for word against what the user wrote, which lint flags so the overlay says what it is
+  for (const c of meta.critical ?? []) if (!meaning[c]) at(`critical.${c}`, `"${c}" has no meaning the guard can derive (set meaning.${c}: ${MEANINGS.join(' | ')})`);
+  if (kind === 'write' && (meta.critical ?? []).length === 0 && !meta.asks && meta.safety !== 'blocked') at('asks', 'a write without critical parameters needs `asks` (the verbs and objects a request for it uses)');
   if (!GEMINI_TOOL_NAME.test(meta.id)) at('id', `tool name "${meta.id}" would be rejected by Gemini (letters, digits, _ . -, at most 64, not starting with a digit)`);
 
   const params = toGeminiSchema(paramsSchema);
@@ -251,6 +259,8 @@ function buildAction(file: string, spec: LoadedSpec, operation: Operation, meta:
     paramsSchema,
     context,
     critical: meta.critical ?? [],
+    ...(Object.keys(meaning).length ? { meaning } : {}),
+    ...(meta.asks ? { asks: meta.asks } : {}),
     safety,
     reversible: meta.reversible ?? false,
     readOnly: meta.readOnly ?? kind === 'read',
@@ -299,4 +309,18 @@ function crossCheck(catalog: Catalog, pending: Array<{ file: string; operationId
     }
     if (action.changes) for (const m of mappingProblems(action.changes, { params: action.paramsSchema, before: captureResponse })) at('changes', m);
   }
+}
+
+export const MEANINGS = ['start', 'ticket-item', 'ticket-quantity', 'holder-name', 'email', 'phone'] as const;
+export type Meaning = (typeof MEANINGS)[number];
+
+/** Meanings the schema itself states (formats), for overlays that do not say. */
+function inferMeaning(critical: string[], properties: Record<string, JsonSchema>): Record<string, Meaning> {
+  const out: Record<string, Meaning> = {};
+  for (const c of critical) {
+    const f = properties[c]?.format;
+    if (f === 'date-time') out[c] = 'start';
+    else if (f === 'email') out[c] = 'email';
+  }
+  return out;
 }

@@ -46,6 +46,10 @@ export interface AtomicAction {
   /** params filled from the session, never shown to the LLM: param name → context key */
   context: Record<string, string>;
   critical: string[];
+  /** what each critical param is (start, ticket-item, ticket-quantity, holder-name, email, phone) */
+  meaning?: Record<string, string>;
+  /** verbs and objects a request for this action uses (actions without critical params) */
+  asks?: { verbs: string[]; objects: string[] };
   safety: Safety;
   reversible: boolean;
   readOnly: boolean;

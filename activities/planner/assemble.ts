@@ -9,11 +9,12 @@ import type { DraftStep } from './guard.js';
 
 const RISK_ORDER: Safety[] = ['normal', 'high_risk', 'blocked'];
 
-function display(value: unknown, timezone: string): string {
+function display(value: unknown, timezone: string, now?: DateTime): string {
   if (value === undefined || value === null || value === '') return '(empty)';
   if (typeof value === 'string' && /^\d{4}-\d{2}-\d{2}T/.test(value)) {
     const dt = DateTime.fromISO(value, { setZone: true });
-    if (dt.isValid) return dt.setZone(timezone).toFormat('ccc d LLL HH:mm');
+    // weekday and date always; the year too when it is not this year's
+    if (dt.isValid) return dt.setZone(timezone).toFormat(now && dt.setZone(timezone).year !== now.setZone(timezone).year ? 'ccc d LLL yyyy HH:mm' : 'ccc d LLL HH:mm');
   }
   return String(value);
 }
@@ -56,10 +57,10 @@ export async function assemblePlan(args: {
     const list = (Array.isArray(raw) ? raw : raw ? [raw] : []) as Array<Partial<Change>>;
     const changes: Change[] = list
       .filter((c) => c && c.field)
-      .map((c) => ({ field: String(c.field), from: display(c.from, args.timezone), to: display(c.to, args.timezone) }));
+      .map((c) => ({ field: String(c.field), from: display(c.from, args.timezone, args.now), to: display(c.to, args.timezone, args.now) }));
     const title = changes.length
       ? `${humanName(action)}: ${changes.map((c) => `${c.field} ${c.from} → ${c.to}`).join(', ')}`
-      : `${humanName(action)}${Object.keys(d.params).length ? ` (${Object.entries(d.params).map(([k, v]) => `${k} ${display(v, args.timezone)}`).join(', ')})` : ''}`;
+      : `${humanName(action)}${Object.keys(d.params).length ? ` (${Object.entries(d.params).map(([k, v]) => `${k} ${display(v, args.timezone, args.now)}`).join(', ')})` : ''}`;
     steps.push({
       index,
       actionId: d.actionId,

@@ -9,8 +9,9 @@ import { OfflineChatModel } from './models/offline.js';
 import { createGeminiModel } from './models/google.js';
 import { createOllamaModel } from './models/ollama.js';
 import { DateTime } from 'luxon';
+import { writeTools } from './tools.js';
 
-export function createProvider(config: Config['planner']): ModelProvider {
+export function createProvider(config: Config['planner'], catalog?: Catalog): ModelProvider {
   switch (config.provider) {
     case 'google':
       return { name: `google:${config.model}`, degraded: false, create: () => createGeminiModel({ apiKey: config.googleApiKey!, model: config.model, baseUrl: config.googleBaseUrl }) };
@@ -30,11 +31,11 @@ export function createProvider(config: Config['planner']): ModelProvider {
       };
     }
     case 'offline':
-      return { name: 'offline', degraded: true, create: (ctx) => new OfflineChatModel({ booking: ctx.booking, timezone: ctx.timezone, now: ctx.now }) };
+      return { name: 'offline', degraded: true, create: (ctx) => new OfflineChatModel({ booking: ctx.booking, timezone: ctx.timezone, now: ctx.now, conversation: ctx.input.conversation, actions: catalog ? writeTools(catalog) : [] }) };
   }
 }
 
 export function createPlanner(config: Config, catalog: Catalog, runner: ActionRunner, tracer?: Tracer, clock?: () => DateTime): ReactPlanner {
   const fixed = config.planner.now ? DateTime.fromISO(config.planner.now, { setZone: true }) : undefined;
-  return new ReactPlanner(catalog, runner, createProvider(config.planner), { maxModelCalls: config.planner.maxModelCalls, budgetMs: config.planner.budgetMs, maxCorrections: config.planner.maxCorrections }, tracer, clock ?? (fixed ? () => fixed : undefined));
+  return new ReactPlanner(catalog, runner, createProvider(config.planner, catalog), { maxModelCalls: config.planner.maxModelCalls, budgetMs: config.planner.budgetMs, maxCorrections: config.planner.maxCorrections }, tracer, clock ?? (fixed ? () => fixed : undefined));
 }

@@ -1,11 +1,12 @@
-// "Never assume", enforced by code (DESIGN §6): every critical parameter of every proposed step must
-// come from the user's own words, and re-derive from them to the same value. Anything else turns
-// the plan into a question.
-import * as chrono from 'chrono-node';
+// "Never assume", enforced by code (DESIGN §6). The guard reads the conversation itself (the same
+// reading the offline planner uses) and derives every critical value of every proposed step from
+// the person's words: equal to the proposal → fine; different, ambiguous or not derivable → a
+// question. The model's `evidence` is never proof; what it proposes only has to match what was said.
 import { DateTime } from 'luxon';
 import { parsePhoneNumberFromString, type CountryCode } from 'libphonenumber-js';
 import type { AtomicAction, ConversationTurn } from '../../contracts/types.js';
 import type { RollerBooking } from '../booking.js';
+import { asksFor, countryFor, hasPhrase, readConversation, type Reading } from './understanding/index.js';
 
 export interface DraftStep {
   actionId: string;
@@ -16,93 +17,6 @@ export interface DraftStep {
 export interface GuardProblem {
   param: string;
   question: string;
-}
-
-const NUMBER_WORDS: Record<string, number> = {
-  one: 1, two: 2, three: 3, four: 4, five: 5, six: 6, seven: 7, eight: 8, nine: 9, ten: 10,
-  eleven: 11, twelve: 12, thirteen: 13, fourteen: 14, fifteen: 15, sixteen: 16, seventeen: 17, eighteen: 18, nineteen: 19, twenty: 20,
-  another: 1, an: 1, a: 1,
-};
-const VAGUE_COUNT = /\b(a few|few|some|several|couple|bunch|lots?|many|more people|extra people|a handful)\b/i;
-const INCREASE = /\b(add|adding|more|extra|plus|another|additional)\b|\+/i;
-const ABSOLUTE = /\b(to|make it|total|in total|altogether|now)\s/i;
-const DECREASE = /\b(remove|removing|less|fewer|minus|drop|take off|reduce|cancel)\b/i;
-
-const TICKET_SYNONYMS: Record<string, string[]> = {
-  child: ['child', 'children', 'kid', 'kids', 'kiddo', 'kiddos', 'junior', 'juniors'],
-  adult: ['adult', 'adults', 'grown-up', 'grown-ups', 'grownup', 'grownups', 'parent', 'parents'],
-  infant: ['infant', 'infants', 'baby', 'babies', 'toddler', 'toddlers'],
-  senior: ['senior', 'seniors'],
-};
-
-export function normalise(text: string): string {
-  return text.toLowerCase().replace(/[\u2018\u2019]/g, "'").replace(/\s+/g, ' ').trim();
-}
-
-export function ticketWords(ticketType: string, productName?: string): string[] {
-  const t = ticketType.toLowerCase();
-  return [...(TICKET_SYNONYMS[t] ?? [t, `${t}s`]), ...(productName ? [productName.toLowerCase()] : [])];
-}
-
-function mentions(text: string, words: string[]): boolean {
-  const t = normalise(text);
-  return words.some((w) => new RegExp(`(^|[^a-z])${w.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}([^a-z]|$)`).test(t));
-}
-
-/** The count a phrase states: {n, relative} or 'vague' or undefined when it gives no number. */
-export function parseCount(text: string): { n: number; sign: 1 | -1 | 0 } | 'vague' | undefined {
-  const t = normalise(text);
-  const digits = t.match(/(?:^|[^\d:])(\d{1,3})(?![\d:])/);
-  let n: number | undefined = digits ? Number(digits[1]) : undefined;
-  if (n === undefined) {
-    for (const [w, v] of Object.entries(NUMBER_WORDS)) {
-      if (v === 1 && (w === 'a' || w === 'an')) continue;
-      if (new RegExp(`\\b${w}\\b`).test(t)) {
-        n = v;
-        break;
-      }
-    }
-  }
-  if (n === undefined && /\b(another|an extra|one more)\b/.test(t)) n = 1;
-  if (n === undefined) return VAGUE_COUNT.test(t) || INCREASE.test(t) ? 'vague' : undefined;
-  if (VAGUE_COUNT.test(t) && !digits) return 'vague';
-  const sign = ABSOLUTE.test(t) && !/\bby\b/.test(t) ? 0 : DECREASE.test(t) ? -1 : INCREASE.test(t) ? 1 : 0;
-  return { n, sign };
-}
-
-export function countryFor(timezone: string): CountryCode | undefined {
-  if (timezone.startsWith('Australia/')) return 'AU';
-  if (timezone === 'Europe/London') return 'GB';
-  if (timezone === 'Pacific/Auckland') return 'NZ';
-  if (timezone.startsWith('America/')) return 'US';
-  return undefined;
-}
-
-export function toE164(phone: string, timezone: string): string | undefined {
-  const p = parsePhoneNumberFromString(phone, countryFor(timezone));
-  return p?.isValid() ? p.number : undefined;
-}
-
-/** Parses a date/time phrase in the venue timezone. */
-const VAGUE_DAY = /\b(next|this|coming|following)\s+(week|month|weekend|fortnight)\b|\b(sometime|soon|later|whenever|some day)\b/i;
-
-export function parseWhen(text: string, timezone: string, now: DateTime): { instant?: DateTime; hasDay: boolean; hasTime: boolean; ambiguousMeridiem?: boolean } {
-  const ref = now.setZone(timezone);
-  const results = chrono.parse(text, { instant: ref.toJSDate(), timezone: ref.offset }, { forwardDate: true });
-  // "now", "right now" are not session times
-  const r = results.find((x) => !/^(right\s+)?now$/i.test(x.text.trim()));
-  if (!r) return { hasDay: false, hasTime: false };
-  const s = r.start;
-  const hasDay = (s.isCertain('day') || s.isCertain('weekday')) && !VAGUE_DAY.test(r.text);
-  const hour = s.get('hour') ?? 0;
-  // "at 3" could be 3am or 3pm; "15:00", "10:30" and "3pm" are not ambiguous
-  const ambiguousMeridiem = s.isCertain('hour') && !s.isCertain('meridiem') && hour >= 1 && hour <= 11 && !/\d:\d\d/.test(r.text);
-  const hasTime = s.isCertain('hour') && !ambiguousMeridiem;
-  const instant = DateTime.fromObject(
-    { year: s.get('year')!, month: s.get('month')!, day: s.get('day')!, hour: s.get('hour') ?? 0, minute: s.get('minute') ?? 0 },
-    { zone: timezone },
-  );
-  return { instant, hasDay, hasTime, ambiguousMeridiem };
 }
 
 export interface GuardInput {
@@ -116,19 +30,48 @@ export interface GuardInput {
   locale?: string;
   now: DateTime;
   sessionBookingId?: string;
+  /** a reading already made of this conversation (the offline planner passes its own) */
+  reading?: Reading;
 }
 
-/** Evidence may join several of the user's phrases with " + " (e.g. "Saturday + 3pm"). */
-function occursIn(evidence: string, userText: string): boolean {
-  const text = normalise(userText);
-  return evidence.split(/\s\+\s/).every((part) => part.trim() !== '' && text.includes(normalise(part)));
+export function toE164(phone: string, timezone: string, locale?: string): string | undefined {
+  const p = parsePhoneNumberFromString(phone, countryFor(locale, timezone) as CountryCode | undefined);
+  return p?.isValid() ? p.number : undefined;
 }
-const joined = (evidence: string) => evidence.replace(/\s\+\s/g, ' ');
+
+const fmt = (d: DateTime, now: DateTime) => d.toFormat(d.year === now.year ? 'cccc d LLLL HH:mm' : 'cccc d LLLL yyyy HH:mm');
+
+/** Default request words for an action without `asks`: its id's first word as the verb, the rest as the object. */
+function requestWords(action: AtomicAction): { verbs: string[]; objects: string[] } {
+  if (action.asks) return action.asks;
+  const [verb, ...rest] = action.id.split(/[_.-]+/);
+  return { verbs: [verb ?? action.id], objects: [rest.join(' ') || action.id] };
+}
+
+export function readingFor(input: Pick<GuardInput, 'conversation' | 'booking' | 'timezone' | 'locale' | 'now'>): Reading {
+  return readConversation({ conversation: input.conversation, booking: input.booking, timezone: input.timezone, locale: input.locale ?? input.booking?.locale, now: input.now });
+}
+
+/** A question when the request is about other bookings, or many; undefined when it is about this one. */
+export function targetProblem(reading: Reading, booking?: RollerBooking): GuardProblem | undefined {
+  const t = reading.targets;
+  const self = booking ? `${booking.reference}${booking.holder?.name ? ` (${booking.holder.name})` : ''}` : 'this booking';
+  if (t.many) return { param: 'booking', question: `I can only change one booking at a time, and this conversation is about ${self}. Which change do you want on it?` };
+  if (t.otherReferences.length || t.otherNames.length) {
+    const named = [...t.otherReferences.map((r) => r.toUpperCase()), ...t.otherNames.map((n) => n.charAt(0).toUpperCase() + n.slice(1))].join(', ');
+    return { param: 'booking', question: `This conversation is about ${self}, but you mentioned ${named}. I can only change ${self} here — is that the booking you mean?` };
+  }
+  return undefined;
+}
 
 export function guardPlan(input: GuardInput): GuardProblem[] {
+  const { booking, now } = input;
+  const reading = input.reading ?? readingFor(input);
   const problems: GuardProblem[] = [];
-  const { booking, timezone, now } = input;
-  const userText = input.conversation.filter((t) => t.role === 'user').map((t) => t.text).join('\n');
+  const target = targetProblem(reading, booking);
+  if (target) return [target];
+  if (reading.cancel) return [{ param: 'cancel', question: 'Cancelling a booking cannot be done here. Did you want a different change instead?' }];
+
   for (const step of input.steps) {
     const action = input.actions.get(step.actionId);
     if (!action) {
@@ -140,89 +83,75 @@ export function guardPlan(input: GuardInput): GuardProblem[] {
       problems.push({ param: 'bookingId', question: `This session is about booking ${booking?.reference ?? input.sessionBookingId}; I can't change a different booking here. Which change do you want on ${booking?.reference ?? 'this booking'}?` });
       continue;
     }
-    // A step with no critical parameter must still be asked for in the user's own words
-    // (a note in the booking saying "email everyone" is not a request).
+    // A step with no critical parameter must still be asked for in the user's own words — its verb and
+    // its object, in a turn that still stands (a note saying "email everyone" is not a request).
     if (action.critical.length === 0) {
-      const asked = step.evidence?.request;
-      if (!asked || !occursIn(asked, userText)) {
-        problems.push({ param: `${action.id}.request`, question: `Did you want me to ${action.id.replace(/_/g, ' ')}? Nothing like that was asked for.` });
-      }
+      const w = requestWords(action);
+      if (!asksFor(reading, w.verbs, w.objects)) problems.push({ param: `${action.id}.request`, question: `Did you want me to ${action.id.replace(/[_.-]+/g, ' ')}? Nothing like that was asked for.` });
+      continue;
     }
     for (const param of action.critical) {
       const value = step.params[param];
       if (value === undefined) continue;
-      const evidence = step.evidence?.[param];
-      const schema = action.paramsSchema.properties?.[param] ?? {};
-      if (!evidence || !evidence.trim() || !occursIn(evidence, userText)) {
-        problems.push({ param, question: questionFor(param, schema, booking) });
-        continue;
-      }
-      if (schema.format === 'date-time') {
-        const when = parseWhen(joined(evidence), timezone, now);
-        if (!when.hasDay || !when.instant) {
-          problems.push({ param, question: 'Which day should it move to?' });
-        } else if (when.ambiguousMeridiem) {
-          problems.push({ param, question: `${when.instant.toFormat('h')} in the morning or the afternoon (${when.instant.toFormat('h')}am or ${when.instant.toFormat('h')}pm)?` });
-        } else if (!when.hasTime) {
-          problems.push({ param, question: `What time on ${when.instant.toFormat('cccc d LLLL')}?` });
-        } else {
-          const proposed = DateTime.fromISO(String(value), { setZone: true });
-          if (!proposed.isValid || proposed.toMillis() !== when.instant.toMillis()) {
-            problems.push({ param, question: `Just to check: did you mean ${when.instant.toFormat('cccc d LLLL HH:mm')}?` });
-          }
-        }
-      } else if (schema.type === 'integer' || schema.type === 'number') {
-        problems.push(...checkCount(step, param, evidence, booking));
-      } else if (param === 'itemId') {
-        problems.push(...checkItem(step, evidence, userText, booking));
-      } else if (schema.format === 'email' || param === 'email') {
-        if (!normalise(evidence).includes(String(value).toLowerCase())) problems.push({ param, question: 'What is the new email address?' });
-      } else if (param === 'phone') {
-        const fromWords = toE164(evidence, timezone);
-        if (!fromWords || fromWords !== value) problems.push({ param, question: 'What is the new phone number?' });
-      } else if (typeof value === 'string' && !normalise(evidence).includes(normalise(value))) {
-        problems.push({ param, question: questionFor(param, schema, booking) });
-      }
+      const problem = checkValue(action, param, value, step, reading, input);
+      if (problem) problems.push(problem);
     }
   }
-  // one question per parameter
-  return problems.filter((p, i) => problems.findIndex((q) => q.param === p.param) === i);
+  // whatever the person left open must be asked, even if the draft skipped that part
+  for (const a of reading.asks) problems.push({ param: a.about, question: a.question });
+  void now;
+  // one question per parameter, and no question twice
+  return problems.filter((p, i) => problems.findIndex((q) => q.param === p.param || q.question === p.question) === i);
 }
 
-function itemChoices(booking?: RollerBooking): string {
-  return (booking?.items ?? []).map((i) => `${i.ticketType} (${i.quantity})`).join(' or ');
+function askAbout(reading: Reading, about: string[]): string | undefined {
+  return reading.asks.find((a) => about.includes(a.about))?.question;
 }
 
-function questionFor(param: string, schema: { description?: string }, booking?: RollerBooking): string {
-  if (param === 'itemId' || param === 'quantity') return `How many guests, and which tickets${booking && booking.items.length > 1 ? ` — ${itemChoices(booking)}` : ''}?`;
-  if (param === 'newStart') return 'Which day and time should it move to?';
-  return `What should the new ${param} be?${schema.description ? ` (${schema.description})` : ''}`;
-}
-
-function checkItem(step: DraftStep, evidence: string, userText: string, booking?: RollerBooking): GuardProblem[] {
-  if (!booking) return [];
-  const item = booking.items.find((i) => i.itemId === step.params.itemId);
-  if (!item) return [{ param: 'itemId', question: `Which tickets — ${itemChoices(booking)}?` }];
-  if (booking.items.length === 1) return [];
-  const sameType = booking.items.filter((i) => i.ticketType === item.ticketType);
-  const named = mentions(evidence, ticketWords(item.ticketType)) || mentions(`${step.evidence.quantity ?? ''}`, ticketWords(item.ticketType));
-  if (!named || sameType.length > 1 || !mentions(userText, ticketWords(item.ticketType))) {
-    return [{ param: 'itemId', question: `Which tickets should change — ${itemChoices(booking)}?` }];
+function checkValue(action: AtomicAction, param: string, value: unknown, step: DraftStep, reading: Reading, input: GuardInput): GuardProblem | undefined {
+  const meaning = action.meaning?.[param];
+  const { booking, now, timezone } = input;
+  switch (meaning) {
+    case 'start': {
+      const derived = reading.start;
+      const proposed = DateTime.fromISO(String(value), { setZone: true });
+      if (derived && proposed.isValid && proposed.toMillis() === derived.value.toMillis()) return undefined;
+      return { param, question: askAbout(reading, ['start']) ?? (derived ? `Just to check: did you mean ${fmt(derived.value.setZone(timezone), now)}?` : 'Which day and time should it move to?') };
+    }
+    case 'ticket-item':
+    case 'ticket-quantity': {
+      const itemParam = Object.entries(action.meaning ?? {}).find(([, m]) => m === 'ticket-item')?.[0];
+      const quantityParam = Object.entries(action.meaning ?? {}).find(([, m]) => m === 'ticket-quantity')?.[0];
+      const itemId = itemParam ? step.params[itemParam] : booking?.items.length === 1 ? booking.items[0]!.itemId : undefined;
+      const intent = reading.counts.find((c) => c.itemId === itemId);
+      const fallback = askAbout(reading, ['count', 'ticket']) ?? (booking && booking.items.length > 1 ? `How many guests, and which tickets — ${booking.items.map((i) => `${i.ticketType.toLowerCase()} (${i.quantity} now)`).join(' or ')}?` : 'Exactly how many guests should the booking have?');
+      if (!intent) return { param, question: fallback };
+      if (meaning === 'ticket-quantity' && Number(value) !== intent.quantity) return { param, question: askAbout(reading, ['count']) ?? `${intent.ticketType} tickets are at ${intent.from} now; should that become ${intent.quantity}?` };
+      if (meaning === 'ticket-item' && quantityParam && Number(step.params[quantityParam]) !== intent.quantity) return { param, question: `${intent.ticketType} tickets are at ${intent.from} now; should that become ${intent.quantity}?` };
+      return undefined;
+    }
+    case 'email': {
+      const derived = reading.contact.email?.value;
+      if (derived && String(value).trim().toLowerCase() === derived) return undefined;
+      return { param, question: askAbout(reading, ['email']) ?? 'What is the new email address?' };
+    }
+    case 'phone': {
+      const derived = reading.contact.phone?.value;
+      const proposed = toE164(String(value), timezone, input.locale ?? booking?.locale);
+      if (derived && proposed === derived) return undefined;
+      return { param, question: askAbout(reading, ['phone']) ?? 'What is the new phone number?' };
+    }
+    case 'holder-name': {
+      const derived = reading.contact.name?.value;
+      const same = (a: string, b: string) => a.trim().replace(/\s+/g, ' ').toLowerCase() === b.trim().replace(/\s+/g, ' ').toLowerCase();
+      if (derived && same(String(value), derived)) return undefined;
+      return { param, question: askAbout(reading, ['name']) ?? 'What is the new name for the booking?' };
+    }
+    default: {
+      // a parameter the reading does not understand: its value must be said, word for word, in a turn that stands
+      if (typeof value === 'string' && reading.live.some((l) => hasPhrase(l.text, value))) return undefined;
+      if (typeof value === 'number' && reading.live.some((l) => hasPhrase(l.text, String(value)))) return undefined;
+      return { param, question: `What should ${param} be?` };
+    }
   }
-  return [];
-}
-
-function checkCount(step: DraftStep, param: string, evidence: string, booking?: RollerBooking): GuardProblem[] {
-  const count = parseCount(evidence);
-  const value = Number(step.params[param]);
-  if (count === undefined || count === 'vague') return [{ param, question: 'Exactly how many guests should the booking have?' }];
-  const item = booking?.items.find((i) => i.itemId === step.params.itemId);
-  if (count.sign !== 0) {
-    if (!item) return [{ param, question: 'Which tickets should change, and by how many?' }];
-    const expected = item.quantity + count.sign * count.n;
-    if (expected !== value) return [{ param, question: `${item.ticketType} tickets are at ${item.quantity}; should that become ${expected}?` }];
-    return [];
-  }
-  if (count.n !== value) return [{ param, question: `Should the ${item?.ticketType ?? ''} count be ${count.n}?`.replace('  ', ' ') }];
-  return [];
 }

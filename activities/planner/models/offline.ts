@@ -1,33 +1,32 @@
-// `offline` provider: a rule-based "model" for the three core intents (reschedule, guest count,
-// contact details, alone or combined) that emits the same tool calls a model would, so it goes
-// through the same proposal validation, guard and plan assembly. No network; reported as degraded.
+// `offline` provider: a rule-based "model" built on the same reading of the conversation as the
+// guard (../understanding). It emits the tool calls a model would — proposals with evidence, then
+// submit_plan, or ask_user, or decline_request — so its output goes through the same validation,
+// guard and plan assembly. Which action serves which intent comes from the catalog's metadata
+// (`meaning`, `asks`), not from action names. No network; sessions show it as degraded.
 import { BaseChatModel } from '@langchain/core/language_models/chat_models';
-import { AIMessage, isHumanMessage, isToolMessage, type BaseMessage } from '@langchain/core/messages';
+import { AIMessage, isToolMessage, type BaseMessage } from '@langchain/core/messages';
 import type { ChatResult } from '@langchain/core/outputs';
-import * as chrono from 'chrono-node';
-import { DateTime } from 'luxon';
+import type { DateTime } from 'luxon';
+import type { AtomicAction, ConversationTurn } from '../../../contracts/types.js';
 import type { RollerBooking } from '../../booking.js';
-import { parseCount, parseWhen, ticketWords, toE164 } from '../guard.js';
+import { asksFor, readConversation, type Reading } from '../understanding/index.js';
+import { targetProblem } from '../guard.js';
 
 type Call = { name: string; args: Record<string, unknown> };
 
-const CANCEL = /\b(cancel|refund|delete|void)\b/i;
-const RESCHEDULE = /\b(move|moving|reschedul\w*|rebook|push|shift|bring forward|change the (?:time|date|day)|switch)\b/i;
-const COUNT_PHRASE =
-  /\b(?:(add|plus|remove|take off|drop|minus|make it|make that|change (?:it )?to|increase (?:it )?to|reduce (?:it )?to|set (?:it )?to|another|an extra|one more)\s+)?((?:\d{1,3}|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|a few|a couple of|a couple|some|several)\s+)?(more\s+|extra\s+|additional\s+|fewer\s+|less\s+)?(kids?|children|child|adults?|guests?|people|persons|tickets|juniors?|seniors?|infants?|babies|toddlers?)(\s+more)?\b/gi;
-const EMAIL = /[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}/;
-const PHONE = /\+?\d[\d\s-]{6,16}\d/;
-const NAME = /\bname\s+(?:to|is|as|should be)\s+([A-Z][A-Za-z'’-]+(?:\s+[A-Z][A-Za-z'’-]+)*)/;
-const CONTACT_WORDS = /\b(email|e-mail|phone|mobile|number|contact|name)\b/i;
 // a question with no change verb ("what is the weather like tomorrow?") is not a change request
-const QUESTION = /^\s*(what|who|why|how|where|which|is|are|does|do|tell|can you tell)\b/i;
-const CHANGE_VERB = /\b(move|add|remove|change|update|make|reschedul\w*|push|set|switch|rebook|bring|drop|resend|send|fix|correct)\b/i;
-const RESEND = /\b(resend|re-send|send (?:the |a )?(?:confirmation|booking email)|email (?:the |them )?(?:the )?confirmation)\b/i;
+const QUESTION = /^\s*(?:what|who|why|how|where|which|when|is|are|does|do|did|can you tell|tell me|will)\b|\?\s*$/i;
+const CHANGE_VERB = /\b(?:move|add|remove|change|update|make|reschedul\w*|push|set|switch|rebook|bring|drop|resend|send|fix|correct|swap|shift|increase|reduce|postpone|delay|put)\b/i;
+const BOOKINGISH = /\b(?:booking|party|session|guests?|kids?|children|adults?|time|date|day|change|update|details|contact|tickets?)\b/i;
 
 export interface OfflineContext {
   booking?: RollerBooking;
   timezone: string;
   now: DateTime;
+  /** the conversation with the service's own questions between the user's turns */
+  conversation: ConversationTurn[];
+  /** the write actions on offer (blocked ones excluded) */
+  actions: AtomicAction[];
 }
 
 export class OfflineChatModel extends BaseChatModel {
@@ -43,145 +42,99 @@ export class OfflineChatModel extends BaseChatModel {
     return this;
   }
 
+  private summary?: string;
+
   async _generate(messages: BaseMessage[]): Promise<ChatResult> {
     const last = messages[messages.length - 1];
     let calls: Call[];
     if (last && isToolMessage(last)) {
       // tool results came back: a correction was requested or the proposals were accepted
       const text = String(last.content);
-      calls = /"error"/.test(text) ? [{ name: 'ask_user', args: { question: 'I could not work that out exactly. Could you say the change again with the day, time and number of guests?', missing: ['details'] } }] : [];
-      if (!calls.length) calls = [{ name: 'submit_plan', args: { summary: this.summary ?? 'Update the booking as requested.' } }];
+      calls = /"error"/.test(text)
+        ? [{ name: 'ask_user', args: { question: 'I could not work that out exactly. Could you say the change again with the day, time and number of guests?', missing: ['details'] } }]
+        : [{ name: 'submit_plan', args: { summary: this.summary ?? 'Update the booking as requested.' } }];
     } else {
-      const userTexts = messages.filter(isHumanMessage).map((m) => String(m.content)).filter((t) => !t.startsWith('CONTEXT'));
-      calls = this.decide(userTexts);
+      calls = this.decide();
     }
     const message = new AIMessage({ content: '', tool_calls: calls.map((c, i) => ({ id: `offline_${i}`, name: c.name, args: c.args, type: 'tool_call' as const })) });
     return { generations: [{ text: '', message }] };
   }
 
-  private summary?: string;
-
-  /**
-   * The rules: the user's messages (oldest first) → proposals + submit, or a question, or a refusal.
-   * For each kind of detail the latest message that gives it wins, so an answer or a correction
-   * ("actually 4pm") overrides what was said before.
-   */
-  decide(userTexts: string[]): Call[] {
-    const { booking, timezone, now } = this.ctx;
-    const latest = userTexts[userTexts.length - 1] ?? '';
-    const all = userTexts.join('\n');
-    const newestFirst = [...userTexts].reverse();
+  /** The conversation → proposals + submit, or a question, or a refusal. */
+  decide(): Call[] {
+    const { booking, timezone, now, conversation } = this.ctx;
     const ask = (question: string, missing: string[]): Call[] => [{ name: 'ask_user', args: { question, missing } }];
-    if (CANCEL.test(latest)) return [{ name: 'decline_request', args: { reason: 'Cancelling a booking cannot be done here; please cancel it in ROLLER.' } }];
+    const decline = (reason: string): Call[] => [{ name: 'decline_request', args: { reason } }];
+    const reading = readConversation({ conversation, booking, timezone, locale: booking?.locale, now });
+    const userTurns = conversation.filter((t) => t.role === 'user').map((t) => t.text);
+
+    const latest = userTurns[userTurns.length - 1] ?? '';
+    if (userTurns.length === 1 && QUESTION.test(latest) && !CHANGE_VERB.test(latest)) return decline('I can only change bookings: the date and time, the number of guests or the contact details.');
+    if (reading.cancel) return decline('Cancelling a booking cannot be done here; please cancel it in ROLLER.');
     if (!booking) return ask('Which booking is this about? Please give the booking reference.', ['booking']);
-    if (userTexts.length === 1 && QUESTION.test(latest) && !CHANGE_VERB.test(latest)) {
-      return [{ name: 'decline_request', args: { reason: 'I can only change bookings: the date and time, the number of guests or the contact details.' } }];
-    }
+    if (reading.targets.many) return decline(`I can only change one booking at a time — this conversation is about ${booking.reference}.`);
+    const target = targetProblem(reading, booking);
+    if (target) return ask(target.question, ['booking']);
 
-    const proposals: Call[] = [];
-    const parts: string[] = [];
-    const textForDates = new Map(userTexts.map((t) => [t, t]));
-    const strip = (t: string, s: string) => textForDates.set(t, (textForDates.get(t) ?? t).replace(s, ' '));
-
-    // guest counts: the newest message with a count phrase; a newer bare ticket word picks the item
-    const countsIn = (t: string) => [...t.matchAll(COUNT_PHRASE)].filter((m) => m[1] || m[2] || m[3] || m[5]);
-    const countMsg = newestFirst.find((t) => countsIn(t).length > 0);
-    const itemFor = (word: string) => booking.items.filter((i) => ticketWords(i.ticketType, i.productName).some((w) => w === word || `${w}s` === word || w === `${word}s`));
-    if (countMsg) {
-      for (const t of userTexts) for (const m of countsIn(t)) strip(t, m[0]);
-      const hintMsgs = newestFirst.slice(0, newestFirst.indexOf(countMsg));
-      for (const m of countsIn(countMsg)) {
-        const phrase = m[0].trim();
-        const count = parseCount(phrase);
-        const word = (m[4] ?? '').toLowerCase();
-        let item = itemFor(word).length === 1 ? itemFor(word)[0] : booking.items.length === 1 && /guests?|people|persons|tickets/.test(word) ? booking.items[0] : undefined;
-        let itemEvidence = phrase;
-        if (!item) {
-          for (const h of hintMsgs) {
-            const hit = booking.items.find((i) => ticketWords(i.ticketType, i.productName).some((w) => new RegExp(`\\b${w}\\b`, 'i').test(h)));
-            const word2 = hit && ticketWords(hit.ticketType, hit.productName).find((w) => new RegExp(`\\b${w}\\b`, 'i').test(h));
-            if (hit && word2) {
-              item = hit;
-              itemEvidence = h.match(new RegExp(`\\b${word2}\\b`, 'i'))![0];
-              break;
-            }
-          }
-        }
-        if (!item) return ask(`Which tickets should change — ${booking.items.map((i) => `${i.ticketType} (${i.quantity})`).join(' or ')}?`, ['ticket type']);
-        if (count === undefined || count === 'vague') return ask(`Exactly how many ${item.ticketType.toLowerCase()} tickets should there be? There are ${item.quantity} now.`, ['quantity']);
-        const quantity = count.sign === 0 ? count.n : item.quantity + count.sign * count.n;
-        proposals.push({ name: 'update_guest_count', args: { itemId: item.itemId, quantity, evidence: { itemId: itemEvidence, quantity: phrase } } });
-        parts.push(`${item.ticketType.toLowerCase()} tickets to ${quantity}`);
-      }
-    }
-
-    // contact details: each field from the newest message that gives it
-    const contact: Record<string, unknown> = {};
-    const evidence: Record<string, string> = {};
-    for (const t of newestFirst) {
-      const email = t.match(EMAIL)?.[0];
-      if (email && !contact.email) {
-        contact.email = email;
-        evidence.email = email;
-      }
-      if (email) strip(t, email);
-      const phoneRaw = (textForDates.get(t) ?? t).match(PHONE)?.[0];
-      if (phoneRaw && /\b(phone|mobile|number|call)\b/i.test(all)) {
-        strip(t, phoneRaw);
-        if (!contact.phone) {
-          const e164 = toE164(phoneRaw, timezone);
-          if (!e164) return ask('That phone number does not look valid. What is the new number?', ['phone']);
-          contact.phone = e164;
-          evidence.phone = phoneRaw.trim();
-        }
-      }
-      const name = t.match(NAME)?.[1];
-      if (name) {
-        strip(t, name);
-        if (!contact.name) {
-          contact.name = name;
-          evidence.name = name;
-        }
-      }
-    }
-    if (Object.keys(contact).length) {
-      proposals.push({ name: 'update_contact_details', args: { ...contact, evidence } });
-      parts.push(`contact ${Object.keys(contact).join(' and ')}`);
-    } else if (CONTACT_WORDS.test(all) && /\b(update|change|new|correct|fix)\b/i.test(all) && !countMsg && !RESCHEDULE.test(all)) {
-      return ask('What are the new contact details (name, email or phone)?', ['contact details']);
-    }
-
-    // reschedule: the newest day and the newest time the user gave
-    const ref = { instant: now.setZone(timezone).toJSDate(), timezone: now.setZone(timezone).offset };
-    const parsed = newestFirst.map((t) => chrono.parse(textForDates.get(t) ?? t, ref, { forwardDate: true }).filter((d) => !/^(right\s+)?now$/i.test(d.text.trim())));
-    const dayRes = parsed.flat().find((d) => d.start.isCertain('day') || d.start.isCertain('weekday'));
-    const timeRes = parsed.flat().find((d) => d.start.isCertain('hour'));
-    const anyDate = parsed.flat()[0];
-    if (RESCHEDULE.test(all) || anyDate) {
-      if (!anyDate) return ask('Which day and time should the booking move to?', ['date', 'time']);
-      const phrase = dayRes && timeRes && dayRes !== timeRes ? `${dayRes.text} + ${timeRes.text}` : (dayRes ?? timeRes ?? anyDate).text;
-      const when = parseWhen(phrase.replace(' + ', ' '), timezone, now);
-      if (!when.hasDay) return ask('Which day should the booking move to?', ['date']);
-      if (when.ambiguousMeridiem && when.instant) return ask(`${when.instant.toFormat('h')}am or ${when.instant.toFormat('h')}pm?`, ['time']);
-      if (!when.hasTime || !when.instant) return ask(`What time on ${when.instant?.toFormat('cccc d LLLL') ?? 'that day'}?`, ['time']);
-      proposals.unshift({ name: 'reschedule_booking', args: { newStart: when.instant.toISO({ suppressMilliseconds: true }), evidence: { newStart: phrase } } });
-      parts.unshift(`move to ${when.instant.toFormat('ccc d LLL HH:mm')}`);
-    }
-
-    const resend = all.match(RESEND)?.[0];
-    if (resend) {
-      proposals.push({ name: 'resend_confirmation', args: { evidence: { request: resend } } });
-      parts.push('resend the confirmation');
-    }
-
-    if (!proposals.length) {
-      const bookingish = /\b(booking|party|session|guests?|kids?|adults?|time|date|change|update)\b/i.test(all);
-      return bookingish
+    const requested = this.ctx.actions.filter((a) => a.critical.length === 0 && a.asks && asksFor(reading, a.asks.verbs, a.asks.objects));
+    const wantsChange = !reading.offTopic || requested.length > 0;
+    if (!wantsChange) {
+      return BOOKINGISH.test(userTurns.join(' '))
         ? ask('What would you like to change: the date and time, the number of guests, or the contact details?', ['change'])
-        : [{ name: 'decline_request', args: { reason: 'I can only change bookings: the date and time, the number of guests or the contact details.' } }];
+        : decline('I can only change bookings: the date and time, the number of guests or the contact details.');
     }
+    if (reading.asks.length) return ask(reading.asks.map((a) => a.question).join(' '), [...new Set(reading.asks.map((a) => a.about))]);
+
+    const { proposals, parts } = this.propose(reading, requested);
+    if (!proposals.length) return ask('What would you like to change: the date and time, the number of guests, or the contact details?', ['change']);
     this.summary = `${booking.reference}: ${parts.join(', ')}.`;
     return proposals;
   }
-}
 
+  /** One proposal per intent, on the action whose metadata says it carries that meaning. */
+  private propose(reading: Reading, requested: AtomicAction[]): { proposals: Call[]; parts: string[] } {
+    const { timezone } = this.ctx;
+    const proposals: Call[] = [];
+    const parts: string[] = [];
+    const paramOf = (a: AtomicAction, m: string) => Object.entries(a.meaning ?? {}).find(([, v]) => v === m)?.[0];
+    const withMeaning = (...ms: string[]) => this.ctx.actions.find((a) => ms.every((m) => paramOf(a, m)));
+
+    const mover = withMeaning('start');
+    if (reading.start && mover) {
+      const p = paramOf(mover, 'start')!;
+      const at = reading.start.value.setZone(timezone);
+      proposals.push({ name: mover.id, args: { [p]: at.toISO({ suppressMilliseconds: true }), evidence: { [p]: reading.start.evidence } } });
+      parts.push(`move to ${at.toFormat('ccc d LLL HH:mm')}`);
+    }
+    const counter = withMeaning('ticket-item', 'ticket-quantity');
+    if (counter) {
+      const ip = paramOf(counter, 'ticket-item')!;
+      const qp = paramOf(counter, 'ticket-quantity')!;
+      for (const c of reading.counts) {
+        proposals.push({ name: counter.id, args: { [ip]: c.itemId, [qp]: c.quantity, evidence: { [ip]: c.evidence, [qp]: c.evidence } } });
+        parts.push(`${c.ticketType.toLowerCase()} tickets to ${c.quantity}`);
+      }
+    }
+    const contactFields = Object.entries(reading.contact).filter(([, v]) => v) as Array<[string, { value: string; evidence: string }]>;
+    if (contactFields.length) {
+      const meaningOf: Record<string, string> = { name: 'holder-name', email: 'email', phone: 'phone' };
+      const editor = withMeaning(...contactFields.map(([k]) => meaningOf[k]!));
+      if (editor) {
+        const args: Record<string, unknown> = {};
+        const evidence: Record<string, string> = {};
+        for (const [k, v] of contactFields) {
+          const p = paramOf(editor, meaningOf[k]!)!;
+          args[p] = v.value;
+          evidence[p] = v.evidence;
+        }
+        proposals.push({ name: editor.id, args: { ...args, evidence } });
+        parts.push(`contact ${contactFields.map(([k]) => k).join(' and ')}`);
+      }
+    }
+    for (const a of requested) {
+      proposals.push({ name: a.id, args: { evidence: { request: asksFor(reading, a.asks!.verbs, a.asks!.objects)! } } });
+      parts.push(a.id.replace(/[_.-]+/g, ' '));
+    }
+    return { proposals, parts };
+  }
+}

@@ -1,0 +1,458 @@
+// The reading of a conversation: every user turn in order, each read against the question the
+// service asked just before it, folded into what the person wants now — the new start, the guest
+// counts per ticket item, the contact details — plus what must be asked before any plan. Later
+// turns correct earlier ones; withdrawn requests are dropped. The guard and the offline planner
+// both use this one reading.
+import { DateTime } from 'luxon';
+import type { CountryCode } from 'libphonenumber-js';
+import type { ConversationTurn } from '../../../contracts/types.js';
+import type { RollerBooking } from '../../booking.js';
+import { readWhen, meridiemAnswer, describeDay, type DayValue, type TimeValue } from './dates.js';
+import { readCounts, familyOf, type CountValue } from './counts.js';
+import { readContact } from './contact.js';
+import { readTargets, type Targets } from './targets.js';
+import { choose, clauses, normalise, type Found } from './text.js';
+import { countryFor, dayFirstFor } from './locale.js';
+import { TICKET_FAMILIES } from './lexicon.js';
+
+export interface Derived<T> {
+  value: T;
+  /** the user's words it came from */
+  evidence: string;
+}
+
+export interface Ask {
+  /** what is missing: start | count | ticket | email | phone | name | booking | change */
+  about: string;
+  question: string;
+}
+
+export interface CountIntent {
+  itemId: string;
+  ticketType: string;
+  from: number;
+  quantity: number;
+  evidence: string;
+}
+
+export interface Reading {
+  start?: Derived<DateTime>;
+  counts: CountIntent[];
+  contact: { name?: Derived<string>; email?: Derived<string>; phone?: Derived<string> };
+  asks: Ask[];
+  targets: Targets;
+  cancel: boolean;
+  /** user turns (normalised) still in force, oldest first, with the index each starts from per intent */
+  live: LiveTurn[];
+  /** the person asked nothing that changes the booking (a question, small talk) */
+  offTopic: boolean;
+}
+
+export interface LiveTurn {
+  index: number;
+  text: string;
+}
+
+export interface ReadingInput {
+  conversation: ConversationTurn[];
+  booking?: RollerBooking;
+  timezone: string;
+  locale?: string;
+  now: DateTime;
+}
+
+type Expect = 'meridiem' | 'time' | 'day' | 'count' | 'ticket' | 'email' | 'phone' | 'name' | undefined;
+
+/** What the service's question asked for, so a short answer ("pm", "3", "adults") is read against it. */
+export function expectationOf(question: string): Expect {
+  const q = question.toLowerCase();
+  if (/\b(?:\d{1,2}(?::\d{2})?\s*am|morning)\b.*\bor\b.*\b(?:\d{1,2}(?::\d{2})?\s*pm|afternoon|evening)\b/.test(q) || /\bam or pm\b|\bmorning or (?:the )?afternoon\b/.test(q)) return 'meridiem';
+  if (/\bwhich tickets?\b|\bticket type\b|\bwhich type\b/.test(q) || /\b(?:adults?|children|kids|child)\b.*\bor\b.*\b(?:adults?|children|kids|child|juniors?|infants?|seniors?)\b/.test(q)) return 'ticket';
+  if (/\bhow many\b|\bnumber of (?:guests|tickets|people|kids|children|adults)\b|\bexactly how many\b/.test(q)) return 'count';
+  if (/\bwhat time\b|\bwhich time\b|\btime on\b|\bexact time\b|\bwhat time exactly\b/.test(q)) return 'time';
+  if (/\bwhich day\b|\bwhat day\b|\bwhich date\b|\bwhat date\b|\bday and time\b|\bdid you mean \w+day\b/.test(q)) return 'day';
+  if (/\bemail\b/.test(q)) return 'email';
+  if (/\bphone\b|\bmobile\b|\bnumber\b/.test(q)) return 'phone';
+  if (/\bname\b/.test(q)) return 'name';
+  return undefined;
+}
+
+const MOVE = /\b(?:move|moving|moved|reschedul\w*|rebook|re-book|push|shift|bring|change (?:the |it to a )?(?:date|time|day|session|slot)|different (?:day|date|time|session)|switch (?:it )?to|swap (?:it )?to|postpone|delay|bump it)\b/;
+const GLOBAL_WITHDRAW = /^\s*(?:(?:oh |ok |okay |actually |sorry |wait )*(?:forget (?:it|that|all (?:of )?that|everything|about it)|never ?mind|nevermind|scratch (?:that|all (?:of )?that|everything)|ignore (?:that|all (?:of )?that|everything|my (?:last )?message)|cancel (?:that|my (?:last )?request|the request|everything i said)|disregard(?: that)?|start (?:again|over)|leave it(?: as it is)?|do not (?:do|change) anything|no changes?|don't bother|do not bother))\b/;
+const NEG = "(?:do not|no need to|not|never|no longer|without|stop|forget(?: about)?|scrap|skip|ignore|leave|keep|hold off(?: on)?|cancel(?: the)?|instead of|not going to|shouldn't|should not|won't|will not|no)";
+const WITHDRAW: Record<'start' | 'count' | 'contact' | 'request', RegExp> = {
+  start: new RegExp(`\\b${NEG}\\s+(?:\\w+\\s+){0,2}(?:move|moving|reschedul\\w*|the (?:date|time|day)|(?:the )?(?:date|time|day) (?:as is|alone|the same)|the move|the time change|the date change|it where it is|it on the same)\\b|\\b(?:stay|stays|staying) (?:on|at|where|the same)\\b|\\bsame (?:day|date) and time\\b`),
+  count: new RegExp(`\\b${NEG}\\s+(?:\\w+\\s+){0,2}(?:add|adding|remove|removing|the (?:numbers?|counts?|guests?|kids|children|adults|extra|tickets)|(?:the )?numbers? (?:as is|alone|the same)|change the (?:numbers?|count))\\b`),
+  contact: new RegExp(`\\b${NEG}\\s+(?:\\w+\\s+){0,2}(?:the |their |his |her )?(?:e-?mail|phone|mobile|number|name|contact)\\b`),
+  request: new RegExp(`\\b${NEG}\\s+(?:\\w+\\s+){0,2}(?:re-?send|send|email|forward)\\b`),
+};
+
+function itemWords(i: RollerBooking['items'][number]): string[] {
+  const t = i.ticketType.toLowerCase();
+  const fam = familyOf(t) ?? familyOf(t.replace(/s$/, '')) ?? [];
+  return [t, `${t}s`, t.replace(/s$/, ''), ...fam];
+}
+
+/** Which item a ticket word means on this booking: its own type name first, then the type's family. */
+export function resolveItem(word: string | undefined, booking: RollerBooking): { item?: RollerBooking['items'][number]; options: RollerBooking['items']; unknown?: boolean } {
+  const items = booking.items;
+  if (!word || word === 'generic') return items.length === 1 ? { item: items[0], options: items } : { options: items };
+  const w = word.toLowerCase();
+  const exact = items.filter((i) => { const t = i.ticketType.toLowerCase(); return t === w || `${t}s` === w || t === `${w}s` || t.replace(/ren$/, '') === w.replace(/ren$/, ''); });
+  const distinctTypes = (xs: typeof items) => new Set(xs.map((i) => i.ticketType.toLowerCase())).size;
+  if (exact.length) return exact.length === 1 ? { item: exact[0], options: exact } : { options: exact };
+  const fam = familyOf(w);
+  const inFamily = fam ? items.filter((i) => fam.some((f) => itemWords(i).includes(f))) : [];
+  if (inFamily.length === 1) return { item: inFamily[0], options: inFamily };
+  if (inFamily.length > 1) return { options: inFamily, unknown: distinctTypes(inFamily) === 0 };
+  return { options: [], unknown: true };
+}
+
+interface StartSlots {
+  day?: Found<DayValue>;
+  time?: Found<TimeValue>;
+  shift?: Found<{ days: number; minutes: number }>;
+  dayPart?: 'am' | 'pm';
+  asked?: string;
+  ambiguous?: Ask;
+}
+
+interface CountSlot {
+  itemId?: string;
+  word?: string;
+  value: CountValue;
+  evidence: string;
+}
+
+export function readConversation(input: ReadingInput): Reading {
+  const { booking, timezone } = input;
+  const now = input.now.setZone(timezone);
+  const dayFirst = dayFirstFor(input.locale ?? booking?.locale, timezone);
+  const country = countryFor(input.locale ?? booking?.locale, timezone) as CountryCode | undefined;
+  const bookingStart = booking?.items[0] ? DateTime.fromISO(booking.items[0].sessionStart, { setZone: true }).setZone(timezone) : undefined;
+  const reading: Reading = { counts: [], contact: {}, asks: [], targets: { otherReferences: [], otherNames: [], many: false }, cancel: false, live: [], offTopic: false };
+
+  let start: StartSlots = {};
+  let counts: CountSlot[] = [];
+  let countAsk: Ask | undefined;
+  let contact: { name?: Derived<string>; email?: Derived<string>; phone?: Derived<string> } = {};
+  let contactAsk: Ask[] = [];
+  let expect: Expect;
+  let anyChange = false;
+  const ticketVocabulary = (booking?.items ?? []).flatMap((i) => [i.ticketType.toLowerCase(), `${i.ticketType.toLowerCase()}s`, ...i.ticketType.toLowerCase().split(/\s+/).filter((w) => w.length > 3)]);
+
+  input.conversation.forEach((turn, index) => {
+    if (turn.role === 'assistant') {
+      expect = expectationOf(turn.text);
+      return;
+    }
+    const original = turn.text;
+    const t = normalise(original);
+    reading.live.push({ index, text: t });
+
+    if (GLOBAL_WITHDRAW.test(t)) {
+      start = {};
+      counts = [];
+      countAsk = undefined;
+      contact = {};
+      contactAsk = [];
+      reading.live = reading.live.filter((l) => l.index === index);
+      reading.cancel = false;
+      expect = undefined;
+      if (t.replace(GLOBAL_WITHDRAW, '').trim().length < 3) return;
+    }
+
+    // contact first: its digits and words must not be read as dates or counts
+    const c = readContact(original, t, country);
+    const when = readWhen(t, { now, timezone, dayFirst, bookingStart }, expect === 'time' || expect === 'meridiem' ? 'time' : expect === 'day' ? 'day' : undefined);
+    const masked: Array<[number, number]> = [...c.spans, ...when.spans];
+    let maskedText = t;
+    for (const [s, e] of masked) maskedText = maskedText.slice(0, s) + ' '.repeat(e - s) + maskedText.slice(e);
+    const targets = readTargets(maskedText, booking);
+    reading.targets.otherReferences.push(...targets.otherReferences);
+    reading.targets.otherNames.push(...targets.otherNames);
+    reading.targets.many ||= targets.many;
+    if (/\b(?:cancel|refund|void|delete)\b(?!\s+(?:that|this|my|the request|\d|one|two|three|a |an |some|of the|(?:the )?(?:kids?|children|child|adults?|guests?|tickets?|people)))(?:\s+(?:the|this|their|whole|entire|it|booking|party|reservation|session|everything))?/.test(maskedText) && !/\bcancel(?:led)?\s+(?:\w+\s+)?(?:kids?|children|child|adults?|guests?)\b/.test(maskedText)) {
+      reading.cancel = true;
+    }
+
+    // withdrawals of earlier requests ("actually don't move it, just add 2 kids")
+    const givesStart = when.days.length + when.times.length + when.shifts.length > 0;
+    if (WITHDRAW.start.test(t) && !givesStart) {
+      start = {};
+      reading.live = reading.live.map((l) => (l.index < index ? { ...l, text: l.text.replace(MOVE, ' ') } : l));
+    }
+    const counted = readCounts(t, masked, ticketVocabulary, expect === 'count' || expect === 'ticket');
+    if (WITHDRAW.count.test(t) && counted.length === 0) {
+      counts = [];
+      countAsk = undefined;
+    }
+    if (WITHDRAW.contact.test(t) && c.emails.length + c.phones.length + c.names.length === 0) {
+      const m = t.match(WITHDRAW.contact)![0];
+      if (/mail/.test(m)) delete contact.email;
+      if (/phone|mobile|number/.test(m)) delete contact.phone;
+      if (/name/.test(m)) delete contact.name;
+      if (/contact/.test(m)) contact = {};
+      contactAsk = contactAsk.filter((a) => !m.includes(a.about));
+    }
+    if (WITHDRAW.request.test(t)) {
+      // an earlier "resend the confirmation" no longer stands; this turn's own words are checked clause by clause
+      reading.live = reading.live.map((l) => (l.index < index ? { ...l, text: l.text.replace(/\b(?:re-?send|send|forward)\b/g, ' ') } : l));
+    }
+
+    // ---- the new start
+    if (expect === 'meridiem' && when.times.length === 0 && start.time && !start.time.value.certain) {
+      const m = meridiemAnswer(t);
+      if (m) {
+        const h = start.time.value.hour % 12 + (m === 'pm' ? 12 : 0);
+        start.time = { ...start.time, text: `${start.time.text} + ${t.trim()}`, value: { ...start.time.value, hour: h, certain: true } };
+        start.ambiguous = undefined;
+      }
+    }
+    if (when.dayPart && start.time && !start.time.value.certain && when.times.length === 0) {
+      start.time = { ...start.time, text: `${start.time.text} + ${when.dayPart}`, value: { ...start.time.value, hour: start.time.value.hour % 12 + (when.dayPart === 'pm' ? 12 : 0), certain: true } };
+    }
+    const shiftChoice = choose(t, when.shifts, (a, b) => a.days === b.days && a.minutes === b.minutes);
+    const dayChoice = choose(t, when.days, sameDay);
+    const timeChoice = choose(t, when.times, (a, b) => a.hour === b.hour && a.minute === b.minute && a.certain === b.certain);
+    if (shiftChoice.kind === 'one') {
+      start.shift = shiftChoice.found;
+      start.day = undefined;
+      if (shiftChoice.found.value.minutes !== 0) start.time = undefined;
+      start.ambiguous = undefined;
+    } else if (shiftChoice.kind === 'ambiguous') {
+      start.ambiguous = { about: 'start', question: `Which change did you mean: ${shiftChoice.options.map((o) => `"${o.text}"`).join(' or ')}?` };
+    }
+    if (dayChoice.kind === 'one') {
+      start.day = dayChoice.found;
+      if (shiftChoice.kind !== 'one') start.shift = undefined;
+      start.ambiguous = undefined;
+    } else if (dayChoice.kind === 'ambiguous') {
+      start.ambiguous = { about: 'start', question: `Which day: ${dayChoice.options.map((o) => (o.value.kind === 'date' ? describeDay(o.value.date, now) : o.text)).join(' or ')}?` };
+    }
+    if (timeChoice.kind === 'one') {
+      start.time = timeChoice.found;
+      if (start.shift && start.shift.value.minutes !== 0 && shiftChoice.kind !== 'one') start.shift = undefined;
+      if (start.ambiguous?.about === 'start' && dayChoice.kind !== 'ambiguous' && shiftChoice.kind !== 'ambiguous') start.ambiguous = undefined;
+    } else if (timeChoice.kind === 'ambiguous') {
+      start.ambiguous = { about: 'start', question: `Which time: ${timeChoice.options.map((o) => fmtTime(o.value)).join(' or ')}?` };
+    }
+    if (when.dayPart && !start.time) start.dayPart = when.dayPart;
+    if (MOVE.test(maskedText) && !givesStart && !WITHDRAW.start.test(t) && !counted.some((x) => !x.negated) && !/\bbring(?:ing)?\s+(?:\w+\s+)?(?:more|extra|another|kids?|children|adults?|friends?)\b/.test(t)) {
+      start.asked = t;
+    }
+    if (givesStart) anyChange = true;
+
+    // ---- guest counts
+    if (booking) {
+      const ticketOnly = (expect === 'ticket' || counts.some((s) => !s.itemId)) && counted.length === 0 ? bareTicket(t, booking) : undefined;
+      if (ticketOnly && counts.length) {
+        for (const slot of counts) if (!slot.itemId) { slot.itemId = ticketOnly.itemId; slot.evidence = `${slot.evidence} + ${ticketOnly.word}`; }
+      }
+      const groups = new Map<string, Found<CountValue>[]>();
+      for (const f of counted) {
+        const key = f.value.ticketWord ?? 'generic';
+        groups.set(key, [...(groups.get(key) ?? []), f]);
+      }
+      // a correction with no ticket word ("no sorry 2", "make that 3") belongs to the count before it
+      if (groups.has('generic') && groups.size > 1 && counted.every((f) => !f.value.ticketWord || f.value.ticketWord !== 'generic')) {
+        const generic = groups.get('generic')!;
+        groups.delete('generic');
+        for (const f of generic) {
+          const prev = [...groups.entries()].map(([k, v]) => [k, v.filter((x) => x.start < f.start)] as const).filter(([, v]) => v.length).sort((a, b) => b[1][b[1].length - 1]!.start - a[1][a[1].length - 1]!.start)[0];
+          if (prev) groups.get(prev[0])!.push({ ...f, value: { ...f.value, ticketWord: prev[0] } });
+          else groups.set('generic', [...(groups.get('generic') ?? []), f]);
+        }
+      }
+      for (const [word, list] of groups) {
+        const ch = choose(t, list.sort((a, b) => a.start - b.start), (a, b) => a.n === b.n && a.mode === b.mode && a.sign === b.sign);
+        if (ch.kind === 'none') continue;
+        anyChange = true;
+        if (ch.kind === 'ambiguous') {
+          countAsk = { about: 'count', question: `How many exactly: ${ch.options.map((o) => o.value.n).join(' or ')}?` };
+          counts = counts.filter((s) => s.word !== word);
+          counts.push({ word, value: { ...ch.options[0]!.value, competing: true }, evidence: ch.options[0]!.text });
+          continue;
+        }
+        let value = ch.found.value;
+        const resolved = resolveItem(word === 'generic' ? undefined : word, booking);
+        // "make that 3" / a bare "3" answering the question: the count being discussed
+        const pendingSlot = counts.find((s) => s.value.n === undefined || s.value.competing || !s.itemId) ?? (counts.length === 1 ? counts[0] : undefined);
+        if (word === 'generic' && pendingSlot && (expect === 'count' || /\bmake (?:it|that)\b|\b(?:no|sorry|actually)\b/.test(t) || value.mode === 'unknown')) {
+          if (value.mode === 'unknown' || /\bmake (?:it|that)\b/.test(t)) value = { ...value, mode: pendingSlot.value.mode === 'unknown' ? 'absolute' : pendingSlot.value.mode, sign: pendingSlot.value.sign };
+          pendingSlot.value = { ...value, ticketWord: pendingSlot.word };
+          pendingSlot.evidence = `${pendingSlot.evidence} + ${ch.found.text}`;
+          countAsk = undefined;
+          continue;
+        }
+        if (value.mode === 'unknown' && expect === 'count') value = { ...value, mode: 'absolute' };
+        const itemId = resolved.item?.itemId;
+        counts = counts.filter((s) => !(itemId ? s.itemId === itemId : s.word === word && !s.itemId));
+        if (!itemId) counts = counts.filter((s) => s.itemId || s.word !== word);
+        counts.push({ itemId, word, value, evidence: ch.found.text });
+        countAsk = undefined;
+      }
+    }
+
+    // ---- contact details
+    const email = choose(t, c.emails, (a, b) => a === b);
+    const phone = choose(t, c.phones, (a, b) => a === b);
+    const name = choose(t, c.names, (a, b) => JSON.stringify(a) === JSON.stringify(b));
+    if (email.kind !== 'none' || phone.kind !== 'none' || name.kind !== 'none' || c.badPhones.length || c.asked.length) anyChange = true;
+    contactAsk = contactAsk.filter((a) => !((a.about === 'contact' && (email.kind !== 'none' || phone.kind !== 'none' || name.kind !== 'none')) || (a.about === 'email' && email.kind !== 'none') || (a.about === 'phone' && (phone.kind !== 'none' || c.badPhones.length)) || (a.about === 'name' && name.kind !== 'none')));
+    if (email.kind === 'one') {
+      if (c.additional.includes('email')) contactAsk.push({ about: 'email', question: `Should ${email.found.value} replace the current email, or be kept as well? I can only replace it.` });
+      else contact.email = { value: email.found.value, evidence: email.found.text };
+    } else if (email.kind === 'ambiguous') contactAsk.push({ about: 'email', question: `Which email address: ${email.options.map((o) => o.value).join(' or ')}?` });
+    if (phone.kind === 'one') {
+      if (c.additional.includes('phone')) contactAsk.push({ about: 'phone', question: 'Should that number replace the current phone number, or be kept as well? I can only replace it.' });
+      else contact.phone = { value: phone.found.value, evidence: phone.found.text.trim() };
+    } else if (phone.kind === 'ambiguous') contactAsk.push({ about: 'phone', question: 'Which phone number should it be? I saw more than one.' });
+    if (phone.kind === 'none' && c.badPhones.length) contactAsk.push({ about: 'phone', question: 'That phone number does not look complete. What is the new number?' });
+    if (name.kind === 'one') {
+      const v = name.found.value;
+      const [first, ...rest] = (booking?.holder?.name ?? '').split(/\s+/);
+      const full = v.name ?? (v.last ? [first, v.last].filter(Boolean).join(' ') : [v.first, rest.join(' ')].filter(Boolean).join(' '));
+      if (!v.name && !booking?.holder?.name) contactAsk.push({ about: 'name', question: 'What is the full new name?' });
+      else contact.name = { value: full, evidence: name.found.text };
+    } else if (name.kind === 'ambiguous') contactAsk.push({ about: 'name', question: 'Which name should the booking be under?' });
+    for (const a of c.asked) {
+      if (a !== 'contact' && contact[a]) continue;
+      contactAsk.push({ about: a, question: a === 'email' ? 'What is the new email address?' : a === 'phone' ? 'What is the new phone number?' : a === 'name' ? 'What is the new name for the booking?' : 'What are the new contact details (name, email or phone)?' });
+    }
+    expect = undefined;
+  });
+
+  reading.targets.otherReferences = [...new Set(reading.targets.otherReferences)];
+  reading.targets.otherNames = [...new Set(reading.targets.otherNames)];
+
+  // ---- fold the slots into values or questions
+  const startResult = foldStart(start, bookingStart, now, timezone);
+  if (startResult && 'question' in startResult) reading.asks.push(startResult);
+  else if (startResult) reading.start = startResult;
+  if (booking) {
+    if (countAsk) reading.asks.push(countAsk);
+    for (const slot of counts) {
+      const r = foldCount(slot, booking);
+      if ('question' in r) reading.asks.push(r);
+      else reading.counts.push(r);
+    }
+  }
+  reading.contact = contact;
+  for (const a of contactAsk) if (!reading.asks.some((x) => x.question === a.question)) reading.asks.push(a);
+  reading.offTopic = !anyChange && !start.asked && !reading.cancel;
+  return reading;
+}
+
+function sameDay(a: DayValue, b: DayValue): boolean {
+  return a.kind === 'date' && b.kind === 'date' ? a.date.hasSame(b.date, 'day') : JSON.stringify(a) === JSON.stringify(b);
+}
+
+function fmtTime(t: TimeValue): string {
+  const d = DateTime.fromObject({ hour: t.hour, minute: t.minute });
+  if (!t.certain) return `${d.toFormat(t.minute ? 'h:mm' : 'h')}am or ${d.toFormat(t.minute ? 'h:mm' : 'h')}pm`;
+  return d.toFormat(t.minute ? 'h:mma' : 'ha').toLowerCase();
+}
+
+function foldStart(s: StartSlots, bookingStart: DateTime | undefined, now: DateTime, timezone: string): Derived<DateTime> | Ask | undefined {
+  if (s.ambiguous) return s.ambiguous;
+  const ask = (question: string): Ask => ({ about: 'start', question });
+  if (!s.day && !s.time && !s.shift) return s.asked ? ask('Which day and time should it move to?') : undefined;
+  let day: DateTime | undefined;
+  const evidence: string[] = [];
+  if (s.shift) {
+    if (!bookingStart) return ask('Which day and time should it move to?');
+    evidence.push(s.shift.text);
+    if (s.shift.value.minutes !== 0 && !s.day && !s.time) {
+      const at = bookingStart.plus({ days: s.shift.value.days, minutes: s.shift.value.minutes });
+      return check(at, evidence);
+    }
+    day = bookingStart.startOf('day').plus({ days: s.shift.value.days });
+  }
+  if (s.day) {
+    const v = s.day.value;
+    evidence.push(s.day.text);
+    if (v.kind === 'vague') return ask(`Which day exactly (you said "${v.why}")?`);
+    if (v.kind === 'invalid') return ask(`Which date did you mean? ${v.why.charAt(0).toUpperCase()}${v.why.slice(1)}.`);
+    if (v.kind === 'options') return ask(`Which ${v.options[0]!.toFormat('cccc')}: ${v.options.map((o) => describeDay(o, now)).join(' or ')}?`);
+    if (v.weekdayWord && v.weekdayWord !== v.date.weekday) {
+      return ask(`${v.date.toFormat('d LLLL')} is a ${v.date.toFormat('cccc')}. Did you mean ${v.date.toFormat('cccc d LLLL')}, or another ${DateTime.fromObject({ weekday: v.weekdayWord as 1 }).toFormat('cccc')}?`);
+    }
+    day = v.date;
+  }
+  if (!day) {
+    // a time alone moves the booking within its own day
+    if (!bookingStart) return ask('Which day should it move to?');
+    day = bookingStart.startOf('day');
+  }
+  let time = s.time?.value;
+  if (s.time) evidence.push(s.time.text);
+  if (!time && s.shift && bookingStart) {
+    time = { hour: bookingStart.hour, minute: bookingStart.minute, certain: true, fromBooking: true };
+    if (s.shift.value.minutes) {
+      const at = day.set({ hour: bookingStart.hour, minute: bookingStart.minute }).plus({ minutes: s.shift.value.minutes });
+      return check(at, evidence);
+    }
+  }
+  if (!time) return ask(`What time on ${describeDay(day, now)}${s.dayPart ? (s.dayPart === 'pm' ? ' afternoon' : ' morning') : ''}?`);
+  if (time.hedged) return ask(`What time exactly on ${describeDay(day, now)} (the sessions start at fixed times)?`);
+  if (!time.certain) return ask(`${fmtTime(time)}?`);
+  const at = DateTime.fromObject({ year: day.year, month: day.month, day: day.day, hour: time.hour, minute: time.minute }, { zone: timezone });
+  return check(at, evidence);
+
+  function check(at: DateTime, ev: string[]): Derived<DateTime> | Ask {
+    if (at <= now) return ask(`${at.toFormat('cccc d LLLL HH:mm')} has already passed. Which day and time should it move to?`);
+    if (bookingStart && at.toMillis() === bookingStart.toMillis()) return ask(`The booking is already at ${at.toFormat('cccc d LLLL HH:mm')}. Which day and time should it move to?`);
+    return { value: at, evidence: ev.join(' + ') };
+  }
+}
+
+function foldCount(slot: CountSlot, booking: RollerBooking): CountIntent | Ask {
+  const choices = booking.items.map((i) => `${i.ticketType.toLowerCase()} (${i.quantity} now)`).join(' or ');
+  const resolved = slot.itemId ? { item: booking.items.find((i) => i.itemId === slot.itemId), options: [] } : resolveItem(slot.word, booking);
+  const item = resolved.item;
+  if (!item) {
+    if (resolved.options.length === 0 && slot.word && slot.word !== 'generic') {
+      return { about: 'ticket', question: `This booking has no ${slot.word} tickets — it has ${choices}. Which tickets should change?` };
+    }
+    return { about: 'ticket', question: `Which tickets should change: ${(resolved.options.length ? resolved.options : booking.items).map((i) => `${i.ticketType.toLowerCase()} (${i.quantity} now)`).join(' or ')}?` };
+  }
+  const v = slot.value;
+  const type = item.ticketType.toLowerCase();
+  if (v.competing) return { about: 'count', question: `How many ${type} tickets exactly? There are ${item.quantity} now.` };
+  if (v.vague || v.n === undefined) return { about: 'count', question: v.mode === 'delta' ? `Exactly how many ${type} tickets ${v.sign > 0 ? 'more' : 'fewer'}? There are ${item.quantity} now.` : `Exactly how many ${type} tickets should there be? There are ${item.quantity} now.` };
+  if (v.mode === 'unknown') return { about: 'count', question: `Should there be ${v.n} ${type} tickets in total (now ${item.quantity}), or ${v.n} more?` };
+  const quantity = v.mode === 'absolute' ? v.n : item.quantity + v.sign * v.n;
+  if (quantity < 0) return { about: 'count', question: `There are only ${item.quantity} ${type} tickets. How many should there be?` };
+  if (quantity === item.quantity) return { about: 'count', question: `There are already ${item.quantity} ${type} tickets. How many should there be?` };
+  return { itemId: item.itemId, ticketType: item.ticketType, from: item.quantity, quantity, evidence: slot.evidence };
+}
+
+/** A turn that only names a ticket type ("adults", "the kids ones"). */
+function bareTicket(t: string, booking: RollerBooking): { itemId: string; word: string } | undefined {
+  const words = t.replace(/[^a-z' -]/g, ' ').split(/\s+/).filter(Boolean);
+  if (words.length > 5) return undefined;
+  for (const w of words) {
+    const r = resolveItem(w, booking);
+    if (r.item && (familyOf(w) || booking.items.some((i) => i.ticketType.toLowerCase().startsWith(w.replace(/s$/, ''))))) return { itemId: r.item.itemId, word: w };
+  }
+  return undefined;
+}
+
+/** Whether the live user turns ask for an action, by its verbs and objects, in one clause that is not negated. */
+export function asksFor(reading: Reading, verbs: string[], objects: string[]): string | undefined {
+  const verbRe = new RegExp(`\\b(?:${verbs.map((v) => v.toLowerCase()).join('|')})\\b`);
+  const objRe = new RegExp(`\\b(?:${objects.map((o) => o.toLowerCase()).join('|')})\\b`);
+  for (const turn of [...reading.live].reverse()) {
+    for (const c of clauses(turn.text)) {
+      const v = c.text.match(verbRe);
+      if (!v || !objRe.test(c.text)) continue;
+      const before = c.text.slice(0, v.index);
+      if (/\b(?:do not|no need to|not|never|without|no|stop|skip|forget|instead of|hold off)\b[^.]*$/.test(before)) continue;
+      return c.text.trim();
+    }
+  }
+  return undefined;
+}
+
+export { TICKET_FAMILIES };
