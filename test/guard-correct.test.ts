@@ -145,6 +145,10 @@ const ROWS: Row[] = [
   { name: 'name with a reason in brackets', booking: 'nguyen', says: 'name should be Linh Tran (she got married)', steps: [contact({ name: 'Linh Tran' }, { name: 'Linh Tran' })] },
   { name: '"send her the booking confirmation again"', booking: 'nguyen', says: 'send her the booking confirmation again', steps: [resend('send her the booking confirmation again')] },
   { name: '"re-send conf pls"', booking: 'nguyen', says: 're-send conf pls', steps: [resend('re-send conf')] },
+  { name: 'an ambiguous hour corrected to a clear one ("at 3, no actually 4pm")', booking: 'nguyen', says: 'sat 12th at 3, no actually 4pm', steps: [move('2026-12-12T16:00:00+11:00', 'sat 12th + 4pm')] },
+  { name: '"4 o\'clock in the arvo"', booking: 'nguyen', says: "sat 12th at 4 o'clock in the arvo", steps: [move('2026-12-12T16:00:00+11:00', "sat 12th at 4 o'clock in the arvo")] },
+  { name: 'UK: "half three in the afternoon"', booking: 'camden', says: 'sat 19th, half three in the afternoon', steps: [move('2026-12-19T15:30:00+00:00', 'sat 19th + half three in the afternoon')] },
+  { name: '"3:30pm"', booking: 'smith', says: 'sat 12th at 3:30pm', steps: [move('2026-12-12T15:30:00+11:00', 'sat 12th at 3:30pm')] },
 ];
 
 let actions: Map<string, AtomicAction>;
