@@ -252,6 +252,12 @@ const ROWS: Row[] = [
     steps: [count('it-1001-a', 8, 'add 2 kids', 'kids'), resend('resend the confirmation')], right: [count('it-1001-a', 8, 'add 2 kids', 'kids')] },
   { name: 'a "no" to the service\'s resend offer, resend proposed with request "move it"', booking: 'nguyen', says: ['move it to sat 12th at 3pm', { assistant: 'Shall I also resend the confirmation?' }, 'no thanks'],
     steps: [move('2026-12-12T15:00:00+11:00', 'sat 12th at 3pm'), resend('move it')], right: [move('2026-12-12T15:00:00+11:00', 'sat 12th at 3pm')] },
+  { name: 'the right words, the wrong offset (+10:00 is Sydney winter time: 16:00 local)', booking: 'nguyen', says: 'move it to sat 12th at 3pm',
+    steps: [move('2026-12-12T15:00:00+10:00', 'sat 12th at 3pm')], right: [move('2026-12-12T04:00:00Z', 'sat 12th at 3pm')] },
+  { name: 'the venue\'s local time written as UTC', booking: 'nguyen', says: 'move it to sat 12th at 3pm',
+    steps: [move('2026-12-12T15:00:00Z', 'sat 12th at 3pm')] },
+  { name: 'a US venue\'s time computed in Sydney time', booking: 'kowalski', says: 'sat 19th at 11am',
+    steps: [move('2026-12-19T11:00:00+11:00', 'sat 19th at 11am')], right: [move('2026-12-19T11:00:00-05:00', 'sat 19th at 11am')] },
 ];
 
 let actions: Map<string, AtomicAction>;
