@@ -49,6 +49,13 @@ export function readContact(original: string, text: string, country: CountryCode
     out.spans.push([start, end]);
     out.badPhones.push({ start, end, text: m[0], value: m[0] });
   }
+  // a value called old/dead/wrong is the one being replaced ("old number … is dead, new one is …")
+  const superseded = (f: { start: number; end: number }) => {
+    const around = text.slice(Math.max(0, f.start - 30), Math.min(text.length, f.end + 30));
+    const before = text.slice(Math.max(0, f.start - 30), f.start);
+    return /\b(?:old|dead|previous|former|wrong|incorrect|disconnected|not working|no longer|outdated|current)\b/.test(before.split(/[,;]|\bnew\b/).pop() ?? '') || /^\s*(?:is|was)\s+(?:dead|wrong|old|not working|disconnected|incorrect|outdated)\b/.test(text.slice(f.end)) && !/\bnew\b/.test(around.slice(0, 30));
+  };
+  for (const list of [out.emails, out.phones]) for (const f of list) if (superseded(f)) f.negated = true;
   // names: "name to jordan lee", "surname is tran", "under the name of x", "first name sam"
   const NAME_RE = /\b(?:(sur|last |family |first |given )?name|booking (?:is )?under|under the name(?: of)?|put it under|spelt|spelled)\s*(?:(?:should be|to|is|as|=|:|of|now|changed to|change to)\s+)*([a-z][a-z'’-]+(?:\s+[a-z][a-z'’-]+){0,3})/gi;
   for (const m of text.matchAll(NAME_RE)) {

@@ -19,7 +19,7 @@ export interface CountValue {
 const TICKET_WORDS = [...TICKET_FAMILIES.flat()].sort((a, b) => b.length - a.length);
 const NUM = `(\\d{1,3}|${Object.keys(NUMBER_WORDS).join('|')}|another|an extra|one more|a)`;
 const INCREASE = /\b(?:add|adding|added|plus|extra|another|additional|more|bring(?:ing)?|coming|joining|join|up by|increase|increasing|bump(?:ing)? up|an extra)\b|\+/;
-const DECREASE = /\b(?:remove|removing|minus|less|fewer|drop(?:ping)?|take (?:off|away|out)|taking (?:off|away|out)|subtract|reduce|reducing|decrease|down by|cancel(?:led)?|pulled out|pulling out|pull out|dropped out|dropping out|can not (?:make it|come|attend|go)|not coming|not able to come|unable to (?:come|attend|make it)|will not be (?:coming|there|attending)|no longer coming|are sick|is sick|sick|out)\b|(?:^|\s)-\s*\d/;
+const DECREASE = /\btake\s+(?:\w+\s+){0,3}(?:off|away|out)\b|\b(?:remove|removing|minus|less|fewer|drop(?:ping)?|take (?:off|away|out)|taking (?:off|away|out)|subtract|reduce|reducing|decrease|down by|cancel(?:led)?|pulled out|pulling out|pull out|dropped out|dropping out|can not (?:make it|come|attend|go)|not coming|not able to come|unable to (?:come|attend|make it)|will not be (?:coming|there|attending)|no longer coming|are sick|is sick|sick|out)\b|(?:^|\s)-\s*\d/;
 const ABSOLUTE = /\b(?:make (?:it|that|them)|change (?:it |that |them |the \w+ )?to|set (?:it |that |them )?to|update (?:it |that )?to|to|now|total|in total|altogether|all together|all up|all in|there (?:will be|are|is)|we have|we will have|should be|will be|for|of)\b|\b(?:\w+\s+){0,2}=\s*$/;
 
 export interface TicketVocabulary {
@@ -78,6 +78,8 @@ export function readCounts(text: string, masked: Array<[number, number]>, ticket
     const hasCue = ticketHits.length > 0 || INCREASE.test(body) || DECREASE.test(body) || /\b(?:make (?:it|that)|total|altogether|in total)\b/.test(body) || expectCount || !!inherited;
     if (!hasCue) continue;
     const found: Found<CountValue>[] = [];
+    // "don't add the 2 kids": the whole clause is not wanted
+    const clauseNegated = /\b(?:do not|no need to|not|never|without|no longer)\s+(?:\w+\s+)?(?:add|adding|remove|removing|take|bring|bringing|change|increase|reduce)\b/.test(body);
     for (const m of nums) {
       const at = m.index! + m[0].indexOf(m[2]!);
       const n = m[2] === 'another' || m[2] === 'an extra' || m[2] === 'one more' || m[2] === 'a' ? 1 : /^\d+$/.test(m[2]!) ? Number(m[2]) : NUMBER_WORDS[m[2]!]!;
@@ -85,7 +87,7 @@ export function readCounts(text: string, masked: Array<[number, number]>, ticket
       const word = nearWord(at);
       if (dir.mode === 'unknown' && inherited) dir = { mode: inherited.mode, sign: inherited.sign };
       const value: CountValue = { n, mode: dir.mode, sign: dir.sign, ticketWord: word ? normWord(word) : inherited?.word };
-      found.push({ start: c.start + at, end: c.start + at + m[2]!.length, text: body.trim(), value, negated: negatedAt(t, c.start + at) });
+      found.push({ start: c.start + at, end: c.start + at + m[2]!.length, text: body.trim(), value, negated: clauseNegated || negatedAt(t, c.start + at) });
     }
     // "2 or 3 kids": competing numbers inside one clause, nothing saying which
     const live = found.filter((f) => !f.negated);

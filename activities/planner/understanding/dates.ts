@@ -266,6 +266,28 @@ export function readWhen(text: string, ctx: WhenContext, expect?: 'time' | 'day'
     if (h === 12) return { hour: 12, minute: m, certain: true };
     return { hour: h, minute: m, certain: false };
   };
+  const HOUR = `(\\d{1,2}|${Object.keys(NUMBER_WORDS).filter((w) => NUMBER_WORDS[w]! >= 1 && NUMBER_WORDS[w]! <= 12).join('|')})`;
+  for (const m of text.matchAll(new RegExp(`\\b(half|quarter)\\s+(past|to|after)?\\s*${HOUR}(?:\\s*(am|pm)\\b)?`, 'g'))) {
+    let h = num(m[3])!;
+    let min = m[1] === 'half' ? 30 : 15;
+    if (m[2] === 'to') {
+      if (m[1] === 'half') continue;
+      min = 45;
+      h = h === 1 ? 12 : h - 1;
+    }
+    const t = clock(h, min, m[4]);
+    if (t) addTime(m.index!, m.index! + m[0].length, t);
+  }
+  // "3 in the arvo", "4 this afternoon", "10 in the morning"
+  for (const m of text.matchAll(new RegExp(`\\b${HOUR}\\s+(?:in the|this|on|tomorrow|that)\\s+(afternoon|evening|morning|night)\\b`, 'g'))) {
+    const t = clock(num(m[1])!, 0, m[2] === 'morning' ? 'am' : 'pm');
+    if (t) addTime(m.index!, m.index! + m[0].length - m[2]!.length, t);
+  }
+  for (const m of text.matchAll(new RegExp(`\\b${HOUR}\\s+(o'clock|thirty|fifteen|forty[- ]five|oh five)\\b`, 'g'))) {
+    const min = m[2] === "o'clock" ? 0 : m[2] === 'thirty' ? 30 : m[2] === 'fifteen' ? 15 : m[2] === 'oh five' ? 5 : 45;
+    const t = clock(num(m[1])!, min, undefined);
+    if (t) addTime(m.index!, m.index! + m[0].length, t);
+  }
   for (const m of text.matchAll(/\b(?:12\s*)?(noon|midday|midnight)\b/g)) addTime(m.index!, m.index! + m[0].length, { hour: m[1] === 'midnight' ? 0 : 12, minute: 0, certain: true });
   for (const m of text.matchAll(/\b(\d{1,2})[:.](\d{2})\s*(am|pm|a\.m\.|p\.m\.)?(?![\d.:]*\d)/g)) {
     const t = clock(Number(m[1]), Number(m[2]), mer(m[3]), m[1]!.length === 2 && m[1]!.startsWith('0'));
@@ -276,30 +298,13 @@ export function readWhen(text: string, ctx: WhenContext, expect?: 'time' | 'day'
     if (t) addTime(m.index!, m.index! + m[0].length, t);
     else addDay(m, { kind: 'invalid', why: `${m[0]} is not a time` });
   }
-  for (const m of text.matchAll(/(?:\b(?:at|@|for|from|to)\s+|^)([01]\d|2[0-3])([0-5]\d)(?:\s*(?:hours|h))?\b|\b([01]\d|2[0-3])([0-5]\d)\s*(?:hours|h)\b/g)) {
+  for (const m of text.matchAll(/(?:\b(?:at|@|for|from|to|today|tomorrow|tonight|monday|tuesday|wednesday|thursday|friday|saturday|sunday|\d(?:st|nd|rd|th)|jan\w*|feb\w*|mar\w*|apr\w*|may|jun\w*|jul\w*|aug\w*|sep\w*|oct\w*|nov\w*|dec\w*)\s+|^)([01]\d|2[0-3])([0-5]\d)(?:\s*(?:hours|h))?\b|\b([01]\d|2[0-3])([0-5]\d)\s*(?:hours|h)\b/g)) {
     const h = Number(m[1] ?? m[3]);
     const min = Number(m[2] ?? m[4]);
     const s = m.index! + m[0].search(/\d/);
     addTime(s, m.index! + m[0].length, { hour: h, minute: min, certain: true });
   }
-  const HOUR = `(\\d{1,2}|${Object.keys(NUMBER_WORDS).filter((w) => NUMBER_WORDS[w]! >= 1 && NUMBER_WORDS[w]! <= 12).join('|')})`;
-  for (const m of text.matchAll(new RegExp(`\\b(half|quarter)\\s+(past|to|after)?\\s*${HOUR}\\b`, 'g'))) {
-    let h = num(m[3])!;
-    let min = m[1] === 'half' ? 30 : 15;
-    if (m[2] === 'to') {
-      if (m[1] === 'half') continue;
-      min = 45;
-      h = h === 1 ? 12 : h - 1;
-    }
-    const t = clock(h, min, undefined);
-    if (t) addTime(m.index!, m.index! + m[0].length, t);
-  }
-  for (const m of text.matchAll(new RegExp(`\\b${HOUR}\\s+(o'clock|thirty|fifteen|forty[- ]five|oh five)\\b`, 'g'))) {
-    const min = m[2] === "o'clock" ? 0 : m[2] === 'thirty' ? 30 : m[2] === 'fifteen' ? 15 : m[2] === 'oh five' ? 5 : 45;
-    const t = clock(num(m[1])!, min, undefined);
-    if (t) addTime(m.index!, m.index! + m[0].length, t);
-  }
-  for (const m of text.matchAll(new RegExp(`\\b(?:at|@|for|by|around|about|from)\\s+${HOUR}\\b(?!\\s*(?:kids|children|child|adults?|guests?|people|pax|tickets?|more|extra|of|[/.-]\\d|st\\b|nd\\b|rd\\b|th\\b|days?|weeks?|hours|minutes))`, 'g'))) {
+  for (const m of text.matchAll(new RegExp(`\\b(?:at|@|for|around|about|from)\\s+${HOUR}\\b(?!\\s*(?:kids|children|child|adults?|guests?|people|pax|tickets?|more|extra|of|[/.-]\\d|st\\b|nd\\b|rd\\b|th\\b|days?|weeks?|hours|minutes))`, 'g'))) {
     const s = m.index! + m[0].length - m[1]!.length;
     const t = clock(num(m[1])!, 0, undefined);
     if (t) addTime(s, m.index! + m[0].length, t);

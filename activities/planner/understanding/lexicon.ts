@@ -80,7 +80,7 @@ export const NEGATOR_BEFORE = /(?:\bnot|\bnever|\binstead of|\brather than|\bno 
 
 /** Words that hedge a value: "around 3pm", "3ish", "maybe 3". */
 export const HEDGE_BEFORE = /\b(?:around|about|approx(?:imately)?|roughly|maybe|perhaps|possibly|probably|circa|give or take)\s*$/;
-export const HEDGE_AFTER = /^\s*(?:-?ish\b|or so\b|give or take\b|roughly\b|or thereabouts\b|\?)/;
+export const HEDGE_AFTER = /^\s*(?:-?ish\b|or so\b|give or take\b|roughly\b|or thereabouts\b)/;
 
 export const DAY_PART_PM = /\b(?:afternoon|afternoons|evening|tonight|night|pm|p\.m\.)\b/;
 export const DAY_PART_AM = /\b(?:morning|mornings|am|a\.m\.|breakfast)\b/;

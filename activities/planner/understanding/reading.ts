@@ -78,11 +78,11 @@ export function expectationOf(question: string): Expect {
 }
 
 const MOVE = /\b(?:move|moving|moved|reschedul\w*|rebook|re-book|push|shift|bring|change (?:the |it to a )?(?:date|time|day|session|slot)|different (?:day|date|time|session)|switch (?:it )?to|swap (?:it )?to|postpone|delay|bump it)\b/;
-const GLOBAL_WITHDRAW = /^\s*(?:(?:oh |ok |okay |actually |sorry |wait )*(?:forget (?:it|that|all (?:of )?that|everything|about it)|never ?mind|nevermind|scratch (?:that|all (?:of )?that|everything)|ignore (?:that|all (?:of )?that|everything|my (?:last )?message)|cancel (?:that|my (?:last )?request|the request|everything i said)|disregard(?: that)?|start (?:again|over)|leave it(?: as it is)?|do not (?:do|change) anything|no changes?|don't bother|do not bother))\b/;
+const GLOBAL_WITHDRAW = /^\s*(?:(?:oh |ok |okay |actually |sorry |wait )*(?:forget (?:it|that|all (?:of )?that|everything|about it)|scrap (?:that|it|all (?:of )?that|everything)|never ?mind|nevermind|scratch (?:that|all (?:of )?that|everything)|ignore (?:that|all (?:of )?that|everything|my (?:last )?message)|cancel (?:that|my (?:last )?request|the request|everything i said)|disregard(?: that)?|start (?:again|over)|leave it(?: as it is)?|do not (?:do|change) anything|no changes?|don't bother|do not bother))\b/;
 const NEG = "(?:do not|no need to|not|never|no longer|without|stop|forget(?: about)?|scrap|skip|ignore|leave|keep|hold off(?: on)?|cancel(?: the)?|instead of|not going to|shouldn't|should not|won't|will not|no)";
 const WITHDRAW: Record<'start' | 'count' | 'contact' | 'request', RegExp> = {
-  start: new RegExp(`\\b${NEG}\\s+(?:\\w+\\s+){0,2}(?:move|moving|reschedul\\w*|the (?:date|time|day)|(?:the )?(?:date|time|day) (?:as is|alone|the same)|the move|the time change|the date change|it where it is|it on the same)\\b|\\b(?:stay|stays|staying) (?:on|at|where|the same)\\b|\\bsame (?:day|date) and time\\b`),
-  count: new RegExp(`\\b${NEG}\\s+(?:\\w+\\s+){0,2}(?:add|adding|remove|removing|the (?:numbers?|counts?|guests?|kids|children|adults|extra|tickets)|(?:the )?numbers? (?:as is|alone|the same)|change the (?:numbers?|count))\\b`),
+  start: new RegExp(`\\b(?:time|date|day|booking) (?:stays?|remains?|staying) (?:the same|as is|unchanged)\\b|\\b${NEG}\\s+(?:\\w+\\s+){0,2}(?:move|moving|reschedul\\w*|the (?:date|time|day)|(?:the )?(?:date|time|day) (?:as is|alone|the same)|the move|the time change|the date change|it where it is|it on the same)\\b|\\b(?:stay|stays|staying) (?:on|at|where|the same)\\b|\\bsame (?:day|date) and time\\b`),
+  count: new RegExp(`\\b(?:numbers?|counts?|guests?|kids|children|adults|tickets|numbers) (?:stays?|remains?|staying) (?:the same|as is|as they are|unchanged)\\b|\\b${NEG}\\s+(?:\\w+\\s+){0,2}(?:add|adding|remove|removing|the (?:numbers?|counts?|guests?|kids|children|adults|extra|tickets)|(?:the )?numbers? (?:as is|alone|the same)|change the (?:numbers?|count))\\b`),
   contact: new RegExp(`\\b${NEG}\\s+(?:\\w+\\s+){0,2}(?:the |their |his |her )?(?:e-?mail|phone|mobile|number|name|contact)\\b`),
   request: new RegExp(`\\b${NEG}\\s+(?:\\w+\\s+){0,2}(?:re-?send|send|email|forward)\\b`),
 };
@@ -164,7 +164,9 @@ export function readConversation(input: ReadingInput): Reading {
 
     // contact first: its digits and words must not be read as dates or counts
     const c = readContact(original, t, country);
-    const when = readWhen(t, { now, timezone, dayFirst, bookingStart }, expect === 'time' || expect === 'meridiem' ? 'time' : expect === 'day' ? 'day' : undefined);
+    let noContact = t;
+    for (const [s, e] of c.spans) noContact = noContact.slice(0, s) + ' '.repeat(e - s) + noContact.slice(e);
+    const when = readWhen(noContact, { now, timezone, dayFirst, bookingStart }, expect === 'time' || expect === 'meridiem' ? 'time' : expect === 'day' ? 'day' : undefined);
     const masked: Array<[number, number]> = [...c.spans, ...when.spans];
     let maskedText = t;
     for (const [s, e] of masked) maskedText = maskedText.slice(0, s) + ' '.repeat(e - s) + maskedText.slice(e);
@@ -249,22 +251,24 @@ export function readConversation(input: ReadingInput): Reading {
       if (ticketOnly && counts.length) {
         for (const slot of counts) if (!slot.itemId) { slot.itemId = ticketOnly.itemId; slot.evidence = `${slot.evidence} + ${ticketOnly.word}`; }
       }
+      // a count without a ticket word ("add 3, no sorry 2 kids", "make that 3") borrows the nearest
+      // ticket word of the same turn; then counts are grouped by the item they resolve to
+      const worded = counted.filter((f) => f.value.ticketWord && f.value.ticketWord !== 'generic');
+      const wordOf = (f: Found<CountValue>) => {
+        if (f.value.ticketWord && f.value.ticketWord !== 'generic') return f.value.ticketWord;
+        const near = [...worded].sort((x, y) => Math.abs(x.start - f.start) - Math.abs(y.start - f.start))[0];
+        return near && new Set(worded.map((w) => w.value.ticketWord)).size === 1 ? near.value.ticketWord! : 'generic';
+      };
       const groups = new Map<string, Found<CountValue>[]>();
       for (const f of counted) {
-        const key = f.value.ticketWord ?? 'generic';
-        groups.set(key, [...(groups.get(key) ?? []), f]);
+        const word = wordOf(f);
+        const item = resolveItem(word === 'generic' ? undefined : word, booking).item;
+        const key = item ? `item:${item.itemId}` : word;
+        groups.set(key, [...(groups.get(key) ?? []), { ...f, value: { ...f.value, ticketWord: word } }]);
       }
-      // a correction with no ticket word ("no sorry 2", "make that 3") belongs to the count before it
-      if (groups.has('generic') && groups.size > 1 && counted.every((f) => !f.value.ticketWord || f.value.ticketWord !== 'generic')) {
-        const generic = groups.get('generic')!;
-        groups.delete('generic');
-        for (const f of generic) {
-          const prev = [...groups.entries()].map(([k, v]) => [k, v.filter((x) => x.start < f.start)] as const).filter(([, v]) => v.length).sort((a, b) => b[1][b[1].length - 1]!.start - a[1][a[1].length - 1]!.start)[0];
-          if (prev) groups.get(prev[0])!.push({ ...f, value: { ...f.value, ticketWord: prev[0] } });
-          else groups.set('generic', [...(groups.get('generic') ?? []), f]);
-        }
-      }
-      for (const [word, list] of groups) {
+      for (const [key, list] of groups) {
+        const word = list[list.length - 1]!.value.ticketWord ?? 'generic';
+        void key;
         const ch = choose(t, list.sort((a, b) => a.start - b.start), (a, b) => a.n === b.n && a.mode === b.mode && a.sign === b.sign);
         if (ch.kind === 'none') continue;
         anyChange = true;

@@ -38,12 +38,14 @@ export function readTargets(text: string, booking?: RollerBooking): Targets {
     if (!mine && (m[1] || m[0].startsWith('#'))) out.otherReferences.push(m[0].trim());
   }
   // holder names: "the smith party", "jordan's booking", "booking for the lees", "for tran"
-  const nameBefore = /\b([a-z][a-z'-]+?)(?:'s|s')?\s+(?:party|booking|bookings|family|group|kids|reservation|order|birthday|bday|crew|lot|session)\b/g;
+  // "the smith party", "jordan's booking", "the lees' booking": a name needs "the" before it or a possessive
+  const nameBefore = /(?:\bthe\s+([a-z][a-z'-]+?)(?:'s|s')?|\b([a-z][a-z-]+)(?:'s|s'))\s+(?:party|booking|bookings|family|group|kids|reservation|order|birthday|bday|crew|lot|session)\b/g;
   const nameAfter = /\b(?:booking|party|reservation|session)\s+(?:for|under|of)\s+(?:the\s+)?([a-z][a-z'-]+)/g;
   for (const re of [nameBefore, nameAfter]) {
     for (const m of text.matchAll(re)) {
-      const w = m[1]!.replace(/'s$|s'$/, '');
-      if (skip(w) || skip(m[1]!)) continue;
+      const raw = (m[1] ?? m[2])!;
+      const w = raw.replace(/'s$|s'$/, '');
+      if (skip(w) || skip(raw)) continue;
       if (holderWords.has(w) || holderWords.has(w.replace(/s$/, '')) || holderWords.has(`${w}s`)) continue;
       out.otherNames.push(w);
     }

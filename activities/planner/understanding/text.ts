@@ -2,7 +2,9 @@
 // values of one kind in a turn (negated ones dropped, a correction replaces, otherwise ambiguous).
 import { CORRECTION, MONTHS, NEGATOR_BEFORE, SHORTHAND } from './lexicon.js';
 
-const MONTH_FIRST = new RegExp(`\\b(${Object.keys(MONTHS).join('|')})\\.?\\s+(?:the\\s+)?(\\d{1,2})(st|nd|rd|th)?\\b(?!\\s*(?::|am\\b|pm\\b|o'clock|hours|\\d))`, 'g');
+const TENS: Record<string, number> = { twenty: 20, thirty: 30, forty: 40, fifty: 50 };
+const UNITS: Record<string, number> = { one: 1, two: 2, three: 3, four: 4, five: 5, six: 6, seven: 7, eight: 8, nine: 9 };
+const MONTH_FIRST = new RegExp(`\\b(${Object.keys(MONTHS).join('|')})\\.?\\s+(?:the\\s+)?(\\d{1,2})(st|nd|rd|th)?\\b(?!\\s*(?::|am\\b|pm\\b|o'clock|hours))`, 'g');
 
 /** Lower case, plain quotes and spaces, staff shorthand expanded. Emails keep their case-insensitivity. */
 export function normalise(text: string): string {
@@ -13,6 +15,9 @@ export function normalise(text: string): string {
     .replace(/[\u2013\u2014]/g, ' - ')
     .replace(/\s+/g, ' ');
   for (const [re, to] of SHORTHAND) t = t.replace(re, to);
+  // "twenty two" / "twenty-two" → 22; "12kids" → "12 kids"
+  t = t.replace(/\b(twenty|thirty|forty|fifty)[- ](one|two|three|four|five|six|seven|eight|nine)\b/g, (_m, tens: string, unit: string) => String(TENS[tens]! + UNITS[unit]!));
+  t = t.replace(/(\d)(?=(?:kids?|child|children|adults?|guests?|pax|people|ppl|tickets?|more|extra|juniors?|seniors?|infants?)\b)/g, '$1 ');
   // "december 12th" / "dec. the 12" → "12th december": one order for the date parsers (chrono reads
   // "december 12" as the year 2012 and "december the 12th" as the month alone)
   t = t.replace(MONTH_FIRST, (_m, month: string, day: string, suffix: string | undefined) => `${day}${suffix ?? ''} ${month}`);
