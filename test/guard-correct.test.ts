@@ -149,6 +149,24 @@ const ROWS: Row[] = [
   { name: '"4 o\'clock in the arvo"', booking: 'nguyen', says: "sat 12th at 4 o'clock in the arvo", steps: [move('2026-12-12T16:00:00+11:00', "sat 12th at 4 o'clock in the arvo")] },
   { name: 'UK: "half three in the afternoon"', booking: 'camden', says: 'sat 19th, half three in the afternoon', steps: [move('2026-12-19T15:30:00+00:00', 'sat 19th + half three in the afternoon')] },
   { name: '"3:30pm"', booking: 'smith', says: 'sat 12th at 3:30pm', steps: [move('2026-12-12T15:30:00+11:00', 'sat 12th at 3:30pm')] },
+
+  // ── A third set ──
+  { name: 'email at the end of a sentence (the full stop is not part of it)', booking: 'nguyen', says: 'new email is linh.new@example.com.', steps: [contact({ email: 'linh.new@example.com' }, { email: 'linh.new@example.com' })] },
+  { name: '"22 dec"', booking: 'nguyen', says: 'move it to 22 dec at 3pm', steps: [move('2026-12-22T15:00:00+11:00', '22 dec at 3pm')] },
+  { name: '"the 12th of dec"', booking: 'nguyen', says: 'the 12th of dec at 3pm', steps: [move('2026-12-12T15:00:00+11:00', 'the 12th of dec at 3pm')] },
+  { name: '"12/12/26"', booking: 'nguyen', says: '12/12/26 at 3pm', steps: [move('2026-12-12T15:00:00+11:00', '12/12/26 at 3pm')] },
+  { name: '"3pm sharp"', booking: 'nguyen', says: 'sat 12th, 3pm sharp', steps: [move('2026-12-12T15:00:00+11:00', 'sat 12th + 3pm sharp')] },
+  { name: '"this arvo at 3"', booking: 'nguyen', says: 'this arvo at 3', steps: [move('2026-12-01T15:00:00+11:00', 'this arvo at 3')] },
+  { name: '"4/1" day-first (4 January)', booking: 'nguyen', says: '4/1 at 11am', steps: [move('2027-01-04T11:00:00+11:00', '4/1 at 11am')] },
+  { name: 'shift: "by half an hour"', booking: 'nguyen', says: 'push it back by half an hour', steps: [move('2026-12-11T10:30:00+11:00', 'push it back by half an hour')] },
+  { name: 'shift: "an hour earlier"', booking: 'nguyen', says: 'an hour earlier', steps: [move('2026-12-11T09:00:00+11:00', 'an hour earlier')] },
+  { name: 'shift: "same time next day"', booking: 'nguyen', says: 'same time next day', steps: [move('2026-12-12T10:00:00+11:00', 'same time next day')] },
+  { name: 'one type up, another down', booking: 'smith', says: 'add 2 adults and take 1 kid off', steps: [count('it-1002-a', 4, 'add 2 adults', 'adults'), count('it-1002-b', 2, 'take 1 kid off', 'kid')] },
+  { name: '"2 kids instead of 3"', booking: 'smith', says: '2 kids instead of 3', steps: [count('it-1002-b', 2, '2 kids instead of 3', 'kids')] },
+  { name: '"make it 10 kids, no 9"', booking: 'obrien', says: 'make it 10 kids, no 9', steps: [count('it-1004-a', 9, 'make it 10 kids, no 9', 'kids')] },
+  { name: 'email with a digit + a count', booking: 'nguyen', says: 'change email to linh2@example.com and add 1 kid', steps: [contact({ email: 'linh2@example.com' }, { email: 'linh2@example.com' }), count('it-1001-a', 7, 'add 1 kid', 'kid')] },
+  { name: '"kiddos" with the ticket type named', booking: 'williams', says: 'add 2 kiddos to the junior tickets', steps: [count('it-1005-c', 4, 'add 2 kiddos', 'junior tickets')] },
+  { name: 'reschedule withdrawn ("forget that, keep the date"), count kept', booking: 'nguyen', says: ['move it to sat 12th at 3pm', 'forget that, keep the date, just add 2 kids'], steps: [count('it-1001-a', 8, 'add 2 kids', 'kids')] },
 ];
 
 let actions: Map<string, AtomicAction>;
