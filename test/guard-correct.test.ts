@@ -167,6 +167,24 @@ const ROWS: Row[] = [
   { name: 'email with a digit + a count', booking: 'nguyen', says: 'change email to linh2@example.com and add 1 kid', steps: [contact({ email: 'linh2@example.com' }, { email: 'linh2@example.com' }), count('it-1001-a', 7, 'add 1 kid', 'kid')] },
   { name: '"kiddos" with the ticket type named', booking: 'williams', says: 'add 2 kiddos to the junior tickets', steps: [count('it-1005-c', 4, 'add 2 kiddos', 'junior tickets')] },
   { name: 'reschedule withdrawn ("forget that, keep the date"), count kept', booking: 'nguyen', says: ['move it to sat 12th at 3pm', 'forget that, keep the date, just add 2 kids'], steps: [count('it-1001-a', 8, 'add 2 kids', 'kids')] },
+
+  // ── A fourth set: phone keyboards, longer conversations ──
+  { name: 'withdrawal with a curly apostrophe ("don’t move it")', booking: 'nguyen', says: ['move it to sat 12th at 3pm and resend the confirmation', 'actually don’t move it, just resend the confirmation'], steps: [resend('just resend the confirmation')] },
+  { name: '"can’t make it" with a curly apostrophe', booking: 'smith', says: '1 adult can’t make it', steps: [count('it-1002-a', 1, '1 adult can’t make it', 'adult')] },
+  { name: 'correction with a curly apostrophe ("no wait it’s")', booking: 'nguyen', says: 'email is linh.n@gmail.com, no wait it’s linh.ng@gmail.com', steps: [contact({ email: 'linh.ng@gmail.com' }, { email: 'linh.ng@gmail.com' })] },
+  { name: 'capitals and an emoji', booking: 'nguyen', says: 'MOVE IT TO SAT 12TH AT 3PM 🙏', steps: [move('2026-12-12T15:00:00+11:00', 'SAT 12TH AT 3PM')] },
+  { name: 'extra spaces', booking: 'nguyen', says: '  move it   to sat 12th   at 3pm  ', steps: [move('2026-12-12T15:00:00+11:00', 'sat 12th + 3pm')] },
+  { name: '"@ 3pm"', booking: 'nguyen', says: 'Sat 12th @ 3pm', steps: [move('2026-12-12T15:00:00+11:00', 'Sat 12th @ 3pm')] },
+  { name: 'weekday + numeric date', booking: 'nguyen', says: 'sat 12/12 3pm', steps: [move('2026-12-12T15:00:00+11:00', 'sat 12/12 3pm')] },
+  { name: 'a day corrected after the plan, two answers deep', booking: 'nguyen',
+    says: ['move it to sat at 3', { assistant: '3am or 3pm?' }, 'pm', { assistant: 'Proposed plan: Reschedule booking: start Fri 11 Dec 10:00 → Sat 5 Dec 15:00' }, 'oh sorry the 12th not the 5th'],
+    steps: [move('2026-12-12T15:00:00+11:00', 'sat at 3 + pm + the 12th')] },
+  { name: 'a second type added after the plan', booking: 'smith',
+    says: ['add 2', { assistant: 'Which tickets — Adult (2) or Child (3)?' }, 'kids', { assistant: 'Proposed plan: Update guest count: Child tickets 3 → 5' }, 'and 1 adult too'],
+    steps: [count('it-1002-b', 5, 'add 2', 'kids'), count('it-1002-a', 3, '1 adult', 'adult')] },
+  { name: 'the new number after "that\'s the old one"', booking: 'nguyen', says: "phone 0412 345 678 — no that's the old one, new is 0412 345 680", steps: [contact({ phone: '+61412345680' }, { phone: '0412 345 680' })] },
+  { name: 'a name with a title', booking: 'nguyen', says: 'name should be Dr Linh Nguyen', steps: [contact({ name: 'Dr Linh Nguyen' }, { name: 'Dr Linh Nguyen' })] },
+  { name: 'US: "tomorrow at 3pm" (venue-local)', booking: 'kowalski', says: 'tomorrow at 3pm', steps: [move('2026-12-01T15:00:00-05:00', 'tomorrow at 3pm')] },
 ];
 
 let actions: Map<string, AtomicAction>;
