@@ -70,6 +70,7 @@ export function guardPlan(input: GuardInput): GuardProblem[] {
   const problems: GuardProblem[] = [];
   const target = targetProblem(reading, booking);
   if (target) return [target];
+  if (reading.injection) return [{ param: 'request', question: `Part of that message reads like instructions for a computer, not a booking change, so I have not planned anything. What change do you want on ${booking?.reference ?? 'this booking'}?` }];
   if (reading.cancel) return [{ param: 'cancel', question: 'Cancelling a booking cannot be done here. Did you want a different change instead?' }];
 
   for (const step of input.steps) {

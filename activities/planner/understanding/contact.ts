@@ -15,19 +15,33 @@ export interface ContactFound {
   /** a contact value said to be in addition to the current one */
   additional: Array<'email' | 'phone'>;
   spans: Array<[number, number]>;
+  /** a "name" that reads like an instruction */
+  suspiciousName?: boolean;
+  /** emails given as where to send something ("resend it to x@y"), not as the new contact */
+  recipients: string[];
 }
 
 const EMAIL = /[a-z0-9._%+'-]+@[a-z0-9-]+(?:\.[a-z0-9-]+)*\.[a-z]{2,}/gi;
 const ADDITIONAL = /\b(?:also|too|as well|second|2nd|another|additional|extra|other|cc|secondary|alternate|alternative|backup|plus)\b/;
-const STOP_NAME = /\b(?:and|but|also|then|please|thanks|thx|email|phone|mobile|number|mob|ph|on|for|at|with|to|the|booking|instead|not|no|or)\b/;
+const STOP_NAME = /\b(?:and|but|also|then|please|pls|thanks|thx|cheers|email|phone|mobile|number|mob|ph|on|for|at|with|to|the|booking|instead|not|no|or|now|too|again|sorry|so|as|is|was|if|ok|okay|thank|because|since)\b/;
+const NAME_FILLER = /^(?:actually|now|just|really|meant to be|supposed to be|officially)$/;
+/** Words no one's name is made of, but an instruction to a model is. */
+const NOT_A_NAME = /\b(?:ignore|previous|instructions?|system|assistant|prompt|override|admin|developer|disregard|quantity|cancel|delete|refund|null|undefined|script|select|drop)\b|[<>{}\[\]$;=]/;
 
 export function readContact(original: string, text: string, country: CountryCode | undefined): ContactFound {
-  const out: ContactFound = { emails: [], phones: [], badPhones: [], names: [], asked: [], additional: [], spans: [] };
+  const out: ContactFound = { emails: [], phones: [], badPhones: [], names: [], asked: [], additional: [], spans: [], recipients: [] };
   for (const m of text.matchAll(EMAIL)) {
     const start = m.index!;
     const end = start + m[0].length;
     out.spans.push([start, end]);
-    out.emails.push({ start, end, text: m[0], value: m[0].replace(/[.'-]+$/, '').toLowerCase(), negated: negatedAt(text, start) });
+    const value = m[0].replace(/[.'-]+$/, '').toLowerCase();
+    const lead = text.slice(Math.max(0, start - 60), start);
+    if (/\b(?:re-?send|send|forward|email|mail)\b[^,;.]*\bto\s*$/.test(lead) && !/\b(?:change|update|new|is now|should be|correct)\b/.test(lead)) {
+      out.spans.push([start, end]);
+      out.recipients.push(value);
+      continue;
+    }
+    out.emails.push({ start, end, text: m[0], value, negated: negatedAt(text, start) });
     if (ADDITIONAL.test(text.slice(Math.max(0, start - 40), start)) || /^\s*(?:too|as well|also)\b/.test(text.slice(end))) out.additional.push('email');
   }
   // phones: libphonenumber finds valid numbers in running text; emails are blanked first
@@ -61,7 +75,12 @@ export function readContact(original: string, text: string, country: CountryCode
   for (const m of text.matchAll(NAME_RE)) {
     const kind = (m[1] ?? '').trim().toLowerCase();
     const start = m.index! + m[0].length - m[2]!.length;
+    if (NOT_A_NAME.test(m[2]!.toLowerCase())) {
+      out.suspiciousName = true;
+      continue;
+    }
     let words = m[2]!.split(/\s+/);
+    while (words.length && NAME_FILLER.test(words[0]!.toLowerCase())) words = words.slice(1);
     const cut = words.findIndex((w) => STOP_NAME.test(w.toLowerCase()));
     if (cut >= 0) words = words.slice(0, cut);
     if (words.length === 0) continue;

@@ -1,7 +1,7 @@
 // Guest counts in one turn: per clause, a number (digits or words), the ticket words near it, and
 // whether it is a change ("add 2", "+2", "2 pulled out") or a total ("make it 10", "8 in total").
 // Digits inside dates, times, phones, emails and references are masked before this runs.
-import { GENERIC_GUESTS, NUMBER_WORDS, TICKET_FAMILIES, VAGUE_QUANTITY } from './lexicon.js';
+import { CORRECTION, GENERIC_GUESTS, NUMBER_WORDS, TICKET_FAMILIES, VAGUE_QUANTITY } from './lexicon.js';
 import { clauses, escapeRe, negatedAt, type Found } from './text.js';
 
 export interface CountValue {
@@ -28,7 +28,11 @@ export interface TicketVocabulary {
 }
 
 /** Reads every count in a turn. `ticketWords` adds the booking's own type names ("junior", "spectator"). */
-export function readCounts(text: string, masked: Array<[number, number]>, ticketWords: string[], expectCount = false): Found<CountValue>[] {
+/** Words that may follow a guest count without making it a count of something else ("2 pizzas"). */
+const AFTER_COUNT = /^(?:more|extra|additional|less|fewer|of|to|on|for|and|or|but|in|at|the|a|now|total|altogether|instead|then|so|too|also|as|thanks|no|sorry|actually|coming|joining|going|pulled|dropped|can|are|is|will|were|have|has|x|all|each|new|others|other|spots|places|plus|with|from|please|pls|if|who|that|this|into|onto|instead|only|now|again|max|maximum|min|minimum|total)$/;
+
+export function readCounts(text: string, masked: Array<[number, number]>, ticketWords: string[], opts: { expect?: boolean; correcting?: boolean } = {}): Found<CountValue>[] {
+  const expectCount = !!opts.expect;
   const words = [...new Set([...ticketWords.map((w) => w.toLowerCase()), ...TICKET_WORDS])].sort((a, b) => b.length - a.length);
   const wordRe = new RegExp(`\\b(${words.map(escapeRe).join('|')}|${GENERIC_GUESTS.map(escapeRe).join('|')})\\b`, 'g');
   // mask: replace masked spans with spaces so their digits vanish but offsets stay
@@ -46,10 +50,14 @@ export function readCounts(text: string, masked: Array<[number, number]>, ticket
           const after = body.slice(m.index! + m[0].length);
           return new RegExp(`^\\s*(?:more\\s+|extra\\s+|additional\\s+)?(?:${words.map(escapeRe).join('|')})\\b`).test(after) || (w !== 'a' && /^\s*(?:more\b|one\b|$)/.test(after));
         }
+        // "add 2 pizzas": a number before a word that is neither a ticket word nor a little word is not guests
+        const next = body.slice(m.index! + m[0].length).match(/^\s*([a-z][a-z'-]*)/)?.[1];
+        if (next && !words.includes(next) && !GENERIC_GUESTS.includes(next) && !AFTER_COUNT.test(next)) return false;
         return true;
       });
     const ticketHits = [...body.matchAll(wordRe)].filter((m) => m[1] !== 'more' || nums.length > 0);
-    const vague = VAGUE_QUANTITY.test(body) && ticketHits.length > 0 && nums.length === 0;
+    // "a few more kids", "more kids coming": a change with no number
+    const vague = ticketHits.some((h) => h[1] !== 'more') && nums.length === 0 && (VAGUE_QUANTITY.test(body) || INCREASE.test(body) || DECREASE.test(body));
     const nearWord = (at: number) => {
       // the ticket word closest after the number (within 4 words), else the closest before
       const after = ticketHits.filter((h) => h.index! >= at && body.slice(at, h.index!).split(/\s+/).length <= 5 && h[1] !== 'more');
@@ -57,7 +65,8 @@ export function readCounts(text: string, masked: Array<[number, number]>, ticket
       const before = ticketHits.filter((h) => h.index! < at && h[1] !== 'more').pop();
       return before?.[1];
     };
-    const direction = (prefix: string, around: string): { mode: CountValue['mode']; sign: 1 | -1 } => {
+    const direction = (prefix: string, around: string, before = ''): { mode: CountValue['mode']; sign: 1 | -1 } => {
+      if (/\b(?:to|down to|up to)\s*$/.test(before) && !/\b(?:add|added|adding|plus)\b/.test(before)) return { mode: 'absolute', sign: 1 };
       if (/^\s*-/.test(prefix)) return { mode: 'delta', sign: -1 };
       if (/^\s*\+/.test(prefix)) return { mode: 'delta', sign: 1 };
       if (DECREASE.test(around)) return { mode: 'delta', sign: -1 };
@@ -75,7 +84,7 @@ export function readCounts(text: string, masked: Array<[number, number]>, ticket
     }
     if (nums.length === 0) continue;
     // a clause that names no ticket word and has no count cue is not about guests ("at 3", "room 2")
-    const hasCue = ticketHits.length > 0 || INCREASE.test(body) || DECREASE.test(body) || /\b(?:make (?:it|that)|total|altogether|in total)\b/.test(body) || expectCount || !!inherited;
+    const hasCue = ticketHits.length > 0 || INCREASE.test(body) || DECREASE.test(body) || /\b(?:make (?:it|that)|total|altogether|in total)\b/.test(body) || expectCount || !!inherited || (!!opts.correcting && CORRECTION.test(body));
     if (!hasCue) continue;
     const found: Found<CountValue>[] = [];
     // "don't add the 2 kids": the whole clause is not wanted
@@ -83,11 +92,15 @@ export function readCounts(text: string, masked: Array<[number, number]>, ticket
     for (const m of nums) {
       const at = m.index! + m[0].indexOf(m[2]!);
       const n = m[2] === 'another' || m[2] === 'an extra' || m[2] === 'one more' || m[2] === 'a' ? 1 : /^\d+$/.test(m[2]!) ? Number(m[2]) : NUMBER_WORDS[m[2]!]!;
-      let dir = direction(m[1] ?? '', body);
+      let dir = direction(m[1] ?? '', body, body.slice(0, at - (m[1]?.length ?? 0)));
       const word = nearWord(at);
       if (dir.mode === 'unknown' && inherited) dir = { mode: inherited.mode, sign: inherited.sign };
       const value: CountValue = { n, mode: dir.mode, sign: dir.sign, ticketWord: word ? normWord(word) : inherited?.word };
       found.push({ start: c.start + at, end: c.start + at + m[2]!.length, text: body.trim(), value, negated: clauseNegated || negatedAt(t, c.start + at) });
+    }
+    // "maybe 3, not sure yet": a count the person is unsure of is asked, not planned
+    if (/\b(?:maybe|not sure|unsure|possibly|probably|might be|perhaps|tbc|tbd|i think|i guess|give or take)\b/.test(body)) {
+      for (const f of found) f.value = { ...f.value, competing: true };
     }
     // "2 or 3 kids": competing numbers inside one clause, nothing saying which
     const live = found.filter((f) => !f.negated);

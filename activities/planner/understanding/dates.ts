@@ -187,7 +187,26 @@ export function readWhen(text: string, ctx: WhenContext, expect?: 'time' | 'day'
     addDay(m, date ? { kind: 'date', date, weekdayWord: WEEKDAYS.indexOf(m[1]!) + 1 } : { kind: 'invalid', why: `there is no ${day}th` });
   }
 
-  // 5. calendar dates, through chrono with the venue's date order
+  // 5a. numeric dates, in the venue's order; a day the month does not have is a question, not a roll-over
+  for (const m of text.matchAll(/\b(\d{1,2})\/(\d{1,2})(?:\/(\d{2}|\d{4}))?\b/g)) {
+    const [a, b] = [Number(m[1]), Number(m[2])];
+    let [day, month] = ctx.dayFirst ? [a, b] : [b, a];
+    if (month > 12 && day <= 12) [day, month] = [month, day];
+    if (month < 1 || month > 12 || day < 1) {
+      addDay(m, { kind: 'invalid', why: `${m[0]} is not a date` });
+      continue;
+    }
+    const probe = DateTime.fromObject({ year: 2028, month, day });
+    if (!probe.isValid) {
+      addDay(m, { kind: 'invalid', why: `${DateTime.fromObject({ year: 2028, month }).toFormat('LLLL')} has no ${day}th` });
+      continue;
+    }
+    addDay(m, withYear(ctx, month, day, m[3] ? Number(m[3]) : undefined));
+  }
+  // "this arvo", "tonight": today
+  for (const m of text.matchAll(/\bthis (?:afternoon|morning|evening)\b|\btonight\b|\blater today\b/g)) addDay(m, { kind: 'date', date: today });
+
+  // 5b. calendar dates, through chrono with the venue's date order
   const parser = ctx.dayFirst ? chrono.en.GB : chrono.en.casual;
   const ref = { instant: ctx.now.toJSDate(), timezone: ctx.now.setZone(ctx.timezone).offset };
   for (const r of parser.parse(text, ref, { forwardDate: false })) {

@@ -62,7 +62,8 @@ export const MONTHS: Record<string, number> = {
 
 /** Ticket-type families: a word in a family matches a booking item of that family. */
 export const TICKET_FAMILIES: string[][] = [
-  ['child', 'children', 'kid', 'kids', 'junior', 'juniors', 'little one', 'little ones', 'boy', 'boys', 'girl', 'girls'],
+  ['child', 'children', 'kid', 'kids', 'little one', 'little ones', 'boy', 'boys', 'girl', 'girls'],
+  ['junior', 'juniors'],
   ['adult', 'adults', 'grown-up', 'grown-ups', 'grownup', 'grownups', 'grown up', 'grown ups', 'parent', 'parents', 'mum', 'mums', 'dad', 'dads'],
   ['infant', 'infants', 'baby', 'babies', 'toddler', 'toddlers', 'bub', 'bubs'],
   ['senior', 'seniors', 'pensioner', 'pensioners'],

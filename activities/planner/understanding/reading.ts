@@ -46,6 +46,8 @@ export interface Reading {
   live: LiveTurn[];
   /** the person asked nothing that changes the booking (a question, small talk) */
   offTopic: boolean;
+  /** a user turn carries instructions meant for a model ("ignore previous instructions", "SYSTEM:") */
+  injection: boolean;
 }
 
 export interface LiveTurn {
@@ -77,12 +79,13 @@ export function expectationOf(question: string): Expect {
   return undefined;
 }
 
+const INJECTION = /\b(?:ignore|disregard|forget)\s+(?:all\s+|any\s+)?(?:the\s+|your\s+|my\s+)?(?:previous|prior|above|earlier|other)\s+(?:instructions|messages|rules|prompts?)\b|(?:^|\n)\s*(?:system|assistant|developer|tool)\s*:|\byou are now\b|\bnew instructions\b|\bsystem prompt\b/;
 const MOVE = /\b(?:move|moving|moved|reschedul\w*|rebook|re-book|push|shift|bring|change (?:the |it to a )?(?:date|time|day|session|slot)|different (?:day|date|time|session)|switch (?:it )?to|swap (?:it )?to|postpone|delay|bump it)\b/;
 const GLOBAL_WITHDRAW = /^\s*(?:(?:oh |ok |okay |actually |sorry |wait )*(?:forget (?:it|that|all (?:of )?that|everything|about it)|scrap (?:that|it|all (?:of )?that|everything)|never ?mind|nevermind|scratch (?:that|all (?:of )?that|everything)|ignore (?:that|all (?:of )?that|everything|my (?:last )?message)|cancel (?:that|my (?:last )?request|the request|everything i said)|disregard(?: that)?|start (?:again|over)|leave it(?: as it is)?|do not (?:do|change) anything|no changes?|don't bother|do not bother))\b/;
 const NEG = "(?:do not|no need to|not|never|no longer|without|stop|forget(?: about)?|scrap|skip|ignore|leave|keep|hold off(?: on)?|cancel(?: the)?|instead of|not going to|shouldn't|should not|won't|will not|no)";
 const WITHDRAW: Record<'start' | 'count' | 'contact' | 'request', RegExp> = {
   start: new RegExp(`\\b(?:time|date|day|booking) (?:stays?|remains?|staying) (?:the same|as is|unchanged)\\b|\\b${NEG}\\s+(?:\\w+\\s+){0,2}(?:move|moving|reschedul\\w*|the (?:date|time|day)|(?:the )?(?:date|time|day) (?:as is|alone|the same)|the move|the time change|the date change|it where it is|it on the same)\\b|\\b(?:stay|stays|staying) (?:on|at|where|the same)\\b|\\bsame (?:day|date) and time\\b`),
-  count: new RegExp(`\\b(?:numbers?|counts?|guests?|kids|children|adults|tickets|numbers) (?:stays?|remains?|staying) (?:the same|as is|as they are|unchanged)\\b|\\b${NEG}\\s+(?:\\w+\\s+){0,2}(?:add|adding|remove|removing|the (?:numbers?|counts?|guests?|kids|children|adults|extra|tickets)|(?:the )?numbers? (?:as is|alone|the same)|change the (?:numbers?|count))\\b`),
+  count: new RegExp(`\\b(?:numbers?|counts?|guests?|kids|children|adults|tickets|numbers) (?:stays?|remains?|staying) (?:the same|as is|as they are|unchanged)\\b|\\b${NEG}\\s+(?:\\w+\\s+){0,2}(?:add|adding|remove|removing|the (?:numbers?|counts?|guests?|guest|kids?|child|children|adults?|extras?|tickets?|juniors?|seniors?|infants?|people|persons?)|(?:the )?numbers? (?:as is|alone|the same)|change the (?:numbers?|count))\\b`),
   contact: new RegExp(`\\b${NEG}\\s+(?:\\w+\\s+){0,2}(?:the |their |his |her )?(?:e-?mail|phone|mobile|number|name|contact)\\b`),
   request: new RegExp(`\\b${NEG}\\s+(?:\\w+\\s+){0,2}(?:re-?send|send|email|forward)\\b`),
 };
@@ -102,7 +105,9 @@ export function resolveItem(word: string | undefined, booking: RollerBooking): {
   const distinctTypes = (xs: typeof items) => new Set(xs.map((i) => i.ticketType.toLowerCase())).size;
   if (exact.length) return exact.length === 1 ? { item: exact[0], options: exact } : { options: exact };
   const fam = familyOf(w);
-  const inFamily = fam ? items.filter((i) => fam.some((f) => itemWords(i).includes(f))) : [];
+  // "kids" also covers junior tickets: on a booking with both, "kids" does not say which
+  const covers = fam && fam.includes('kids') ? [...fam, 'junior', 'juniors'] : fam;
+  const inFamily = covers ? items.filter((i) => covers.some((f) => itemWords(i).includes(f))) : [];
   if (inFamily.length === 1) return { item: inFamily[0], options: inFamily };
   if (inFamily.length > 1) return { options: inFamily, unknown: distinctTypes(inFamily) === 0 };
   return { options: [], unknown: true };
@@ -122,6 +127,10 @@ interface CountSlot {
   word?: string;
   value: CountValue;
   evidence: string;
+  /** the user turn it came from */
+  turn?: number;
+  /** a later "make it N" after an earlier "add M": N more, or N in total? */
+  unclear?: string;
 }
 
 export function readConversation(input: ReadingInput): Reading {
@@ -130,7 +139,7 @@ export function readConversation(input: ReadingInput): Reading {
   const dayFirst = dayFirstFor(input.locale ?? booking?.locale, timezone);
   const country = countryFor(input.locale ?? booking?.locale, timezone) as CountryCode | undefined;
   const bookingStart = booking?.items[0] ? DateTime.fromISO(booking.items[0].sessionStart, { setZone: true }).setZone(timezone) : undefined;
-  const reading: Reading = { counts: [], contact: {}, asks: [], targets: { otherReferences: [], otherNames: [], many: false }, cancel: false, live: [], offTopic: false };
+  const reading: Reading = { counts: [], contact: {}, asks: [], targets: { otherReferences: [], otherNames: [], many: false }, cancel: false, live: [], offTopic: false, injection: false };
 
   let start: StartSlots = {};
   let counts: CountSlot[] = [];
@@ -148,6 +157,7 @@ export function readConversation(input: ReadingInput): Reading {
     }
     const original = turn.text;
     const t = normalise(original);
+    if (INJECTION.test(original.toLowerCase())) reading.injection = true;
     reading.live.push({ index, text: t });
 
     if (GLOBAL_WITHDRAW.test(t)) {
@@ -179,12 +189,20 @@ export function readConversation(input: ReadingInput): Reading {
     }
 
     // withdrawals of earlier requests ("actually don't move it, just add 2 kids")
-    const givesStart = when.days.length + when.times.length + when.shifts.length > 0;
-    if (WITHDRAW.start.test(t) && !givesStart) {
+    let givesStart = when.days.length + when.times.length + when.shifts.length > 0;
+    const startWithdrawal = t.match(WITHDRAW.start);
+    // "move it to sat 3pm, actually don't move it": every value came before the withdrawal
+    if (startWithdrawal && givesStart && [...when.days, ...when.times, ...when.shifts].every((f) => f.start < startWithdrawal.index!)) {
+      when.days = [];
+      when.times = [];
+      when.shifts = [];
+      givesStart = false;
+    }
+    if (startWithdrawal && !givesStart) {
       start = {};
       reading.live = reading.live.map((l) => (l.index < index ? { ...l, text: l.text.replace(MOVE, ' ') } : l));
     }
-    const counted = readCounts(t, masked, ticketVocabulary, expect === 'count' || expect === 'ticket');
+    const counted = readCounts(t, masked, ticketVocabulary, { expect: expect === 'count' || expect === 'ticket', correcting: counts.length > 0 });
     if (WITHDRAW.count.test(t) && counted.length === 0) {
       counts = [];
       countAsk = undefined;
@@ -291,10 +309,34 @@ export function readConversation(input: ReadingInput): Reading {
         }
         if (value.mode === 'unknown' && expect === 'count') value = { ...value, mode: 'absolute' };
         const itemId = resolved.item?.itemId;
+        const earlier = itemId ? counts.find((s) => s.itemId === itemId && s.turn !== undefined && s.turn < index) : undefined;
+        // "add 1 kid" … later "actually make it 2 kids": 2 more, or 2 in total? Both readings are common.
+        const unclear = earlier && earlier.value.mode === 'delta' && value.mode === 'absolute' && /\bmake (?:it|that)\b/.test(ch.found.text) && !/\b(?:total|altogether|all up|in all)\b/.test(ch.found.text)
+          ? `Do you mean ${value.n} more ${resolved.item!.ticketType.toLowerCase()} tickets than now (${resolved.item!.quantity + value.n!}), or ${value.n} in total?`
+          : undefined;
         counts = counts.filter((s) => !(itemId ? s.itemId === itemId : s.word === word && !s.itemId));
         if (!itemId) counts = counts.filter((s) => s.itemId || s.word !== word);
-        counts.push({ itemId, word, value, evidence: ch.found.text });
+        counts.push({ itemId, word, value, evidence: ch.found.text, turn: index, ...(unclear ? { unclear } : {}) });
         countAsk = undefined;
+      }
+    }
+
+    // "add 2 adults, sorry kids not adults" / a later "no wait, adults": the type is corrected
+    if (booking && counts.length && /\b(?:sorry|no|nah|wait|actually|i mean|i meant|oops|not)\b/.test(t)) {
+      const liveNums = counted.filter((f) => !f.negated);
+      const tailFrom = liveNums.length ? Math.max(...liveNums.map((f) => f.end)) : 0;
+      const markers = [...t.slice(tailFrom).matchAll(/\b(?:sorry|no|nah|wait|actually|i mean|i meant|oops)\b/g)];
+      const tail = markers.length ? t.slice(tailFrom + markers[markers.length - 1]!.index!) : t.slice(tailFrom);
+      const named = booking.items.flatMap((i) => itemWords(i).map((w) => ({ i, w })))
+        .flatMap(({ i, w }) => [...tail.matchAll(new RegExp(`\\b${w.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\b`, 'g'))].map((m) => ({ i, negated: /\bnot\s+(?:the\s+)?$/.test(tail.slice(0, m.index)) })));
+      const wanted = [...new Set(named.filter((n) => !n.negated).map((n) => n.i.itemId))];
+      const last = counts[counts.length - 1]!;
+      if (tail.trim() && wanted.length === 1 && last.itemId && last.itemId !== wanted[0] && /\b(?:sorry|no|nah|wait|actually|i mean|i meant|oops)\b/.test(tail)) {
+        const item = booking.items.find((i) => i.itemId === wanted[0])!;
+        counts = counts.filter((s) => s === last || s.itemId !== item.itemId);
+        last.itemId = item.itemId;
+        last.word = item.ticketType.toLowerCase();
+        last.evidence = `${last.evidence} + ${tail.trim()}`;
       }
     }
 
@@ -312,6 +354,8 @@ export function readConversation(input: ReadingInput): Reading {
       if (c.additional.includes('phone')) contactAsk.push({ about: 'phone', question: 'Should that number replace the current phone number, or be kept as well? I can only replace it.' });
       else contact.phone = { value: phone.found.value, evidence: phone.found.text.trim() };
     } else if (phone.kind === 'ambiguous') contactAsk.push({ about: 'phone', question: 'Which phone number should it be? I saw more than one.' });
+    for (const r of c.recipients) contactAsk.push({ about: 'email', question: `The confirmation can only go to the email on the booking. Should the booking's email change to ${r}?` });
+    if (c.suspiciousName) contactAsk.push({ about: 'name', question: 'What is the new name for the booking (first name and surname)?' });
     if (phone.kind === 'none' && c.badPhones.length) contactAsk.push({ about: 'phone', question: 'That phone number does not look complete. What is the new number?' });
     if (name.kind === 'one') {
       const v = name.found.value;
@@ -413,6 +457,7 @@ function foldStart(s: StartSlots, bookingStart: DateTime | undefined, now: DateT
 
 function foldCount(slot: CountSlot, booking: RollerBooking): CountIntent | Ask {
   const choices = booking.items.map((i) => `${i.ticketType.toLowerCase()} (${i.quantity} now)`).join(' or ');
+  if (slot.unclear) return { about: 'count', question: slot.unclear };
   const resolved = slot.itemId ? { item: booking.items.find((i) => i.itemId === slot.itemId), options: [] } : resolveItem(slot.word, booking);
   const item = resolved.item;
   if (!item) {

@@ -50,6 +50,12 @@ export function readTargets(text: string, booking?: RollerBooking): Targets {
       out.otherNames.push(w);
     }
   }
+  // "for priya patel, move to sun 2pm", "re smith: ..."
+  const lead = text.match(/^\s*(?:for|re|regarding|about|booking for|party for)\s+(?:the\s+)?([a-z][a-z'-]+)(?:\s+([a-z][a-z'-]+))?\s*(?:[,:;-]|$)/);
+  if (lead) {
+    const ws = [lead[1], lead[2]].filter((w): w is string => !!w && !skip(w));
+    if (ws.length && !ws.some((w) => holderWords.has(w) || holderWords.has(w.replace(/s$/, '')))) out.otherNames.push(ws.join(' '));
+  }
   if (/\b(?:all|every|each|both)\s+(?:of\s+)?(?:the\s+|my\s+|our\s+|today'?s\s+|tomorrow'?s\s+)?(?:[a-z]+\s+){0,2}(?:bookings|parties|reservations|sessions|groups|booking|party)\b|\beveryone (?:booked|on)\b|\bevery(?:one|body)'s bookings?\b|\bthe other bookings?\b/.test(text)) {
     out.many = true;
   }
