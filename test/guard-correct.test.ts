@@ -185,6 +185,16 @@ const ROWS: Row[] = [
   { name: 'the new number after "that\'s the old one"', booking: 'nguyen', says: "phone 0412 345 678 — no that's the old one, new is 0412 345 680", steps: [contact({ phone: '+61412345680' }, { phone: '0412 345 680' })] },
   { name: 'a name with a title', booking: 'nguyen', says: 'name should be Dr Linh Nguyen', steps: [contact({ name: 'Dr Linh Nguyen' }, { name: 'Dr Linh Nguyen' })] },
   { name: 'US: "tomorrow at 3pm" (venue-local)', booking: 'kowalski', says: 'tomorrow at 3pm', steps: [move('2026-12-01T15:00:00-05:00', 'tomorrow at 3pm')] },
+
+  // ── A fifth set ──
+  { name: 'new email "instead of the hotmail one"', booking: 'nguyen', says: 'email her at linh.new@example.com instead of the hotmail one', steps: [contact({ email: 'linh.new@example.com' }, { email: 'linh.new@example.com' })] },
+  { name: '"a dozen kids in total"', booking: 'nguyen', says: 'a dozen kids in total', steps: [count('it-1001-a', 12, 'a dozen kids in total', 'kids')] },
+  { name: '"grown-ups"', booking: 'smith', says: 'add 2 grown-ups', steps: [count('it-1002-a', 4, 'add 2 grown-ups', 'grown-ups')] },
+  { name: '"twenty-one"', booking: 'nguyen', says: 'add twenty-one kids', steps: [count('it-1001-a', 27, 'add twenty-one kids', 'kids')] },
+  { name: 'surname-only change + email in one message', booking: 'nguyen', says: 'change her surname to Tran and email to linh.tran@example.com', steps: [contact({ name: 'Linh Tran', email: 'linh.tran@example.com' }, { name: 'Tran', email: 'linh.tran@example.com' })] },
+  { name: '"no confirmation email", reschedule only', booking: 'nguyen', says: 'no confirmation email pls, just move it to sat 12th at 3pm', steps: [move('2026-12-12T15:00:00+11:00', 'sat 12th at 3pm')] },
+  { name: 'reschedule + "yes resend the confirmation"', booking: 'nguyen', says: 'move it to sat 12th at 3pm, and yes resend the confirmation', steps: [move('2026-12-12T15:00:00+11:00', 'sat 12th at 3pm'), resend('resend the confirmation')] },
+  { name: 'count and reschedule joined with "+"', booking: 'patel', says: '1 extra adult + move to sun 6th 2pm', steps: [count('it-1003-a', 5, '1 extra adult', 'adult'), move('2026-12-06T14:00:00+11:00', 'sun 6th 2pm')] },
 ];
 
 let actions: Map<string, AtomicAction>;
