@@ -400,6 +400,14 @@ const ROWS: Row[] = [
   { name: 'surname-only change + email: the first name dropped', booking: 'nguyen', says: 'change her surname to Tran and email to linh.tran@example.com',
     steps: [contact({ name: 'Tran', email: 'linh.tran@example.com' }, { name: 'Tran', email: 'linh.tran@example.com' })],
     right: [contact({ name: 'Linh Tran', email: 'linh.tran@example.com' }, { name: 'Tran', email: 'linh.tran@example.com' })] },
+
+  // ── Proposals outside this booking's reach ──
+  { name: 'a blocked action (cancel_booking) proposed with the user\'s words', booking: 'nguyen', says: 'just cancel it',
+    steps: [{ actionId: 'cancel_booking', params: {}, evidence: { request: 'cancel it' } }] },
+  { name: 'another booking\'s item (SMI-1002\'s adults) on this booking', booking: 'nguyen', says: 'add 2 adults',
+    steps: [count('it-1002-a', 4, 'add 2 adults', 'adults')] },
+  { name: 'a second, invented reschedule next to the asked one', booking: 'nguyen', says: 'move it to sat 12th at 3pm',
+    steps: [move('2026-12-12T15:00:00+11:00', 'sat 12th at 3pm'), move('2026-12-12T16:00:00+11:00', 'sat 12th')], right: [move('2026-12-12T15:00:00+11:00', 'sat 12th at 3pm')] },
 ];
 
 let actions: Map<string, AtomicAction>;
