@@ -408,6 +408,16 @@ const ROWS: Row[] = [
     steps: [count('it-1002-a', 4, 'add 2 adults', 'adults')] },
   { name: 'a second, invented reschedule next to the asked one', booking: 'nguyen', says: 'move it to sat 12th at 3pm',
     steps: [move('2026-12-12T15:00:00+11:00', 'sat 12th at 3pm'), move('2026-12-12T16:00:00+11:00', 'sat 12th')], right: [move('2026-12-12T15:00:00+11:00', 'sat 12th at 3pm')] },
+
+  // ── Offsets that change between now and the new date (daylight saving) ──
+  { name: 'Sydney: a shift past the end of daylight saving kept at +11:00 (11:00 local)', booking: 'baker', says: 'push it back 12 weeks',
+    steps: [move('2027-04-10T12:00:00+11:00', 'push it back 12 weeks')], right: [move('2027-04-10T12:00:00+10:00', 'push it back 12 weeks')] },
+  { name: 'London: an April date given today\'s offset (+00:00 is 12:00 BST)', booking: 'camden', says: 'can we do 3/4/27 at 11am',
+    steps: [move('2027-04-03T11:00:00+00:00', '3/4/27 at 11am')], right: [move('2027-04-03T11:00:00+01:00', '3/4/27 at 11am')] },
+  { name: 'New York: a late-March date given today\'s offset (-05:00 is 12:00 EDT)', booking: 'kowalski', says: 'move it to 3/20/27 at 11am',
+    steps: [move('2027-03-20T11:00:00-05:00', '3/20/27 at 11am')], right: [move('2027-03-20T11:00:00-04:00', '3/20/27 at 11am')] },
+  { name: '"the 12th of next month" proposed as this month\'s 12th', booking: 'nguyen', says: 'the 12th of next month at 3pm',
+    steps: [move('2026-12-12T15:00:00+11:00', 'the 12th + 3pm')], right: [move('2027-01-12T15:00:00+11:00', 'the 12th of next month at 3pm')] },
 ];
 
 let actions: Map<string, AtomicAction>;

@@ -195,6 +195,14 @@ const ROWS: Row[] = [
   { name: '"no confirmation email", reschedule only', booking: 'nguyen', says: 'no confirmation email pls, just move it to sat 12th at 3pm', steps: [move('2026-12-12T15:00:00+11:00', 'sat 12th at 3pm')] },
   { name: 'reschedule + "yes resend the confirmation"', booking: 'nguyen', says: 'move it to sat 12th at 3pm, and yes resend the confirmation', steps: [move('2026-12-12T15:00:00+11:00', 'sat 12th at 3pm'), resend('resend the confirmation')] },
   { name: 'count and reschedule joined with "+"', booking: 'patel', says: '1 extra adult + move to sun 6th 2pm', steps: [count('it-1003-a', 5, '1 extra adult', 'adult'), move('2026-12-06T14:00:00+11:00', 'sun 6th 2pm')] },
+
+  // ── Offsets that change between now and the new date (daylight saving) ──
+  { name: 'Sydney: a shift past the end of daylight saving (+10:00)', booking: 'baker', says: 'push it back 12 weeks', steps: [move('2027-04-10T12:00:00+10:00', 'push it back 12 weeks')] },
+  { name: 'London: an April date in summer time (+01:00)', booking: 'camden', says: 'can we do 3/4/27 at 11am', steps: [move('2027-04-03T11:00:00+01:00', '3/4/27 at 11am')] },
+  { name: 'New York: a late-March date in daylight time (-04:00)', booking: 'kowalski', says: 'move it to 3/20/27 at 11am', steps: [move('2027-03-20T11:00:00-04:00', '3/20/27 at 11am')] },
+  { name: 'the same instant written in UTC', booking: 'nguyen', says: 'move it to sat 12th at 3pm', steps: [move('2026-12-12T04:00:00Z', 'sat 12th at 3pm')] },
+  { name: '"the 12th of next month"', booking: 'nguyen', says: 'the 12th of next month at 3pm', steps: [move('2027-01-12T15:00:00+11:00', 'the 12th of next month at 3pm')] },
+  { name: 'a January Saturday across the new year', booking: 'nguyen', says: 'sat 2nd jan at 11am', steps: [move('2027-01-02T11:00:00+11:00', 'sat 2nd jan at 11am')] },
 ];
 
 let actions: Map<string, AtomicAction>;
