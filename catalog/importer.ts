@@ -238,10 +238,7 @@ function buildAction(file: string, spec: LoadedSpec, operation: Operation, meta:
   for (const c of meta.critical ?? []) if (!(c in properties)) at(`critical.${c}`, `"${c}" is not an exposed parameter`);
   const meaning = { ...inferMeaning(meta.critical ?? [], properties), ...(meta.meaning ?? {}) };
   for (const p of Object.keys(meta.meaning ?? {})) if (!(meta.critical ?? []).includes(p)) at(`meaning.${p}`, `"${p}" is not a critical parameter`);
-  // the guard can only check what it understands: a critical parameter without a meaning is matched
-  // word for word against what the user wrote, which lint flags so the overlay says what it is
-  for (const c of meta.critical ?? []) if (!meaning[c]) at(`critical.${c}`, `"${c}" has no meaning the guard can derive (set meaning.${c}: ${MEANINGS.join(' | ')})`);
-  if (kind === 'write' && (meta.critical ?? []).length === 0 && !meta.asks && meta.safety !== 'blocked') at('asks', 'a write without critical parameters needs `asks` (the verbs and objects a request for it uses)');
+  // a critical parameter without a meaning is still guarded: its value must be said word for word
   if (!GEMINI_TOOL_NAME.test(meta.id)) at('id', `tool name "${meta.id}" would be rejected by Gemini (letters, digits, _ . -, at most 64, not starting with a digit)`);
 
   const params = toGeminiSchema(paramsSchema);

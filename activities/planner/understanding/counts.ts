@@ -18,7 +18,7 @@ export interface CountValue {
 
 const TICKET_WORDS = [...TICKET_FAMILIES.flat()].sort((a, b) => b.length - a.length);
 const NUM = `(\\d{1,3}|${Object.keys(NUMBER_WORDS).join('|')}|another|an extra|one more|a)`;
-const INCREASE = /\b(?:add|adding|added|plus|extra|another|additional|more|bring(?:ing)?|coming|joining|join|up by|increase|increasing|bump(?:ing)? up|an extra)\b|\+/;
+const INCREASE = /\b(?:too|as well|add|adding|added|plus|extra|another|additional|more|bring(?:ing)?|coming|joining|join|up by|increase|increasing|bump(?:ing)? up|an extra)\b|\+/;
 const DECREASE = /\btake\s+(?:\w+\s+){0,3}(?:off|away|out)\b|\b(?:remove|removing|minus|less|fewer|drop(?:ping)?|take (?:off|away|out)|taking (?:off|away|out)|subtract|reduce|reducing|decrease|down by|cancel(?:led)?|pulled out|pulling out|pull out|dropped out|dropping out|can not (?:make it|come|attend|go)|not coming|not able to come|unable to (?:come|attend|make it)|will not be (?:coming|there|attending)|no longer coming|are sick|is sick|sick|out)\b|(?:^|\s)-\s*\d/;
 const ABSOLUTE = /\b(?:make (?:it|that|them)|change (?:it |that |them |the \w+ )?to|set (?:it |that |them )?to|update (?:it |that )?to|to|now|total|in total|altogether|all together|all up|all in|there (?:will be|are|is)|we have|we will have|should be|will be|for|of)\b|\b(?:\w+\s+){0,2}=\s*$/;
 
@@ -58,7 +58,11 @@ export function readCounts(text: string, masked: Array<[number, number]>, ticket
     const ticketHits = [...body.matchAll(wordRe)].filter((m) => m[1] !== 'more' || nums.length > 0);
     // "a few more kids", "more kids coming": a change with no number
     const vague = ticketHits.some((h) => h[1] !== 'more') && nums.length === 0 && (VAGUE_QUANTITY.test(body) || INCREASE.test(body) || DECREASE.test(body));
+    const own = new Set(ticketWords.map((w) => w.toLowerCase()));
     const nearWord = (at: number) => {
+      // a ticket type the booking itself has, named in the clause, beats a family word ("2 kiddos to the junior tickets")
+      const named = ticketHits.filter((h) => own.has(h[1]!));
+      if (named.length === 1) return named[0]![1];
       // the ticket word closest after the number (within 4 words), else the closest before
       const after = ticketHits.filter((h) => h.index! >= at && body.slice(at, h.index!).split(/\s+/).length <= 5 && h[1] !== 'more');
       if (after[0]) return after[0][1];

@@ -122,6 +122,12 @@ export function readWhen(text: string, ctx: WhenContext, expect?: 'time' | 'day'
     out.days.push({ start, end, text: m[0], value, negated: negatedAt(text, start) });
   };
 
+  // "the 12th of next month", "the 3rd of this month"
+  for (const m of text.matchAll(/\b(?:the\s+)?(\d{1,2})(?:st|nd|rd|th)?\s+(?:of\s+)?(next|this)\s+month\b/g)) {
+    const month = today.startOf('month').plus({ months: m[2] === 'next' ? 1 : 0 });
+    const day = Number(m[1]);
+    addDay(m, day <= month.daysInMonth! ? withYear(ctx, month.month, day, month.year) : { kind: 'invalid', why: `${month.toFormat('LLLL')} has no ${day}th` });
+  }
   // 1. vague days: a careful person asks which day
   for (const m of text.matchAll(/\b(?:(?:next|this|the|coming|following|later this|early next|later next)\s+(?:week|weekend|fortnight|month)|sometime|some time|asap|soon|another day|a different day|a later date|later date|in a few days|end of (?:the )?(?:week|month)|over the weekend|on the weekend|at the weekend)\b/g)) {
     addDay(m, { kind: 'vague', why: m[0] });
@@ -188,8 +194,9 @@ export function readWhen(text: string, ctx: WhenContext, expect?: 'time' | 'day'
   }
 
   // 5a. numeric dates, in the venue's order; a day the month does not have is a question, not a roll-over
-  for (const m of text.matchAll(/\b(\d{1,2})\/(\d{1,2})(?:\/(\d{2}|\d{4}))?\b/g)) {
-    const [a, b] = [Number(m[1]), Number(m[2])];
+  for (const m of text.matchAll(new RegExp(`(?:\\b(${WD})\\s*,?\\s+(?:the\\s+)?)?\\b(\\d{1,2})\\/(\\d{1,2})(?:\\/(\\d{2}|\\d{4}))?\\b`, 'g'))) {
+    const weekdayWord = m[1] ? WEEKDAYS.indexOf(m[1]) + 1 : undefined;
+    const [a, b] = [Number(m[2]), Number(m[3])];
     let [day, month] = ctx.dayFirst ? [a, b] : [b, a];
     if (month > 12 && day <= 12) [day, month] = [month, day];
     if (month < 1 || month > 12 || day < 1) {
@@ -201,7 +208,8 @@ export function readWhen(text: string, ctx: WhenContext, expect?: 'time' | 'day'
       addDay(m, { kind: 'invalid', why: `${DateTime.fromObject({ year: 2028, month }).toFormat('LLLL')} has no ${day}th` });
       continue;
     }
-    addDay(m, withYear(ctx, month, day, m[3] ? Number(m[3]) : undefined));
+    const v = withYear(ctx, month, day, m[4] ? Number(m[4]) : undefined);
+    addDay(m, v.kind === 'date' && weekdayWord ? { ...v, weekdayWord } : v);
   }
   // "this arvo", "tonight": today
   for (const m of text.matchAll(/\bthis (?:afternoon|morning|evening)\b|\btonight\b|\blater today\b/g)) addDay(m, { kind: 'date', date: today });
@@ -338,6 +346,12 @@ export function readWhen(text: string, ctx: WhenContext, expect?: 'time' | 'day'
   if (expect === 'time' && out.times.length === 0) {
     const m = text.match(new RegExp(`^\\s*(?:at\\s+)?${HOUR}\\s*(?:please|thanks|pls)?\\s*$`));
     if (m) addTime(m.index! + m[0].indexOf(m[1]!), m.index! + m[0].indexOf(m[1]!) + m[1]!.length, clock(num(m[1])!, 0, undefined)!);
+  }
+
+  // "3 or 4pm", "between 2 and 4pm", "2-4pm": two times, nothing saying which
+  for (const m of text.matchAll(new RegExp(`\\b(?:between\\s+)?${HOUR}(?::\\d{2})?\\s*(?:am|pm)?\\s*(?:or|and|to|-|\\/)\\s*${HOUR}(?::\\d{2})?\\s*(am|pm)\\b`, 'g'))) {
+    for (const t of out.times) if (t.start >= m.index! && t.end <= m.index! + m[0].length) t.value = { ...t.value, hedged: true };
+    if (!out.times.some((t) => t.start >= m.index! && t.end <= m.index! + m[0].length)) addTime(m.index!, m.index! + m[0].length, { hour: 12, minute: 0, certain: true, hedged: true });
   }
 
   // 9. day-part words decide am/pm for hours 1–11 ("3 in the afternoon", "saturday arvo at 4")

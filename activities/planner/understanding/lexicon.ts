@@ -80,7 +80,7 @@ export const CORRECTION = /\b(?:no+|nah|actually|sorry|i mean|i meant|wait|scrat
 export const NEGATOR_BEFORE = /(?:\bnot|\bnever|\binstead of|\brather than|\bno longer|\bisn't|\bis not|\bwas not|\bwasn't|\bnot at)\s*(?:the\s+|a\s+|at\s+|on\s+|to\s+)?$/;
 
 /** Words that hedge a value: "around 3pm", "3ish", "maybe 3". */
-export const HEDGE_BEFORE = /\b(?:around|about|approx(?:imately)?|roughly|maybe|perhaps|possibly|probably|circa|give or take)\s*$/;
+export const HEDGE_BEFORE = /\b(?:around|about|approx(?:imately)?|roughly|maybe|perhaps|possibly|probably|circa|give or take|after|before|not before|not after|no later than|no earlier than|by|until|till|til|between|earliest|latest|or)\s*$/;
 export const HEDGE_AFTER = /^\s*(?:-?ish\b|or so\b|give or take\b|roughly\b|or thereabouts\b)/;
 
 export const DAY_PART_PM = /\b(?:afternoon|afternoons|evening|tonight|night|pm|p\.m\.)\b/;

@@ -156,7 +156,8 @@ export function readConversation(input: ReadingInput): Reading {
       return;
     }
     const original = turn.text;
-    const t = normalise(original);
+    const whole = normalise(original);
+    const t = GLOBAL_WITHDRAW.test(whole) ? whole : dropTakenBack(whole);
     if (INJECTION.test(original.toLowerCase())) reading.injection = true;
     reading.live.push({ index, text: t });
 
@@ -177,6 +178,7 @@ export function readConversation(input: ReadingInput): Reading {
     let noContact = t;
     for (const [s, e] of c.spans) noContact = noContact.slice(0, s) + ' '.repeat(e - s) + noContact.slice(e);
     const when = readWhen(noContact, { now, timezone, dayFirst, bookingStart }, expect === 'time' || expect === 'meridiem' ? 'time' : expect === 'day' ? 'day' : undefined);
+    if (bookingStart) describedBooking(noContact, when, bookingStart, reading.targets);
     const masked: Array<[number, number]> = [...c.spans, ...when.spans];
     let maskedText = t;
     for (const [s, e] of masked) maskedText = maskedText.slice(0, s) + ' '.repeat(e - s) + maskedText.slice(e);
@@ -391,6 +393,47 @@ export function readConversation(input: ReadingInput): Reading {
   reading.offTopic = !anyChange && !start.asked && !reading.cancel;
   return reading;
 }
+
+/** "resend the confirmation... actually never mind": the sentence before a mid-turn "never mind" does not stand. */
+function dropTakenBack(t: string): string {
+  const re = /(?:^|[\s.,;!?])(?:actually\s+|oh\s+|nah,?\s+|no,?\s+|wait,?\s+)*(?:never ?mind|forget (?:it|that|about it)|scratch that|scrap that|leave it|do not bother|no need|ignore that|cancel that|don't worry about it|do not worry about it)\b[.!]*/g;
+  let out = t;
+  for (const m of [...t.matchAll(re)].reverse()) {
+    if (m.index! === 0 || !out.slice(0, m.index!).trim()) continue;
+    const head = out.slice(0, m.index!).replace(/[\s.,;!?-]+$/, '');
+    const cut = Math.max(head.lastIndexOf('.'), head.lastIndexOf('?'), head.lastIndexOf('!'), head.lastIndexOf(';'));
+    out = `${out.slice(0, cut + 1)} ${out.slice(m.index! + m[0].length)}`.trim();
+  }
+  return out;
+}
+
+const BOOKING_NOUN = '(?:party|parties|jump|session|booking|slot|one|group|class|booked|sesh)';
+
+/**
+ * Times and days that describe the booking rather than where it goes ("the 10am party", "move it
+ * from 10am", "the jump on sunday"): dropped from the new values; one that does not fit this booking
+ * means another booking is meant.
+ */
+function describedBooking(text: string, when: TurnWhenLike, bookingStart: DateTime, targets: Targets) {
+  const after = new RegExp(`^\\s*(?:[a-z]+\\s+)?${BOOKING_NOUN}\\b`);
+  const before = new RegExp(`(?:\\bfrom|\\bcurrently(?: at| on)?|\\bbooked (?:for|at|on|in)|\\binstead of|\\bat the moment|${BOOKING_NOUN}\\s+(?:on|at|for))\\s+(?:the\\s+)?$`);
+  const isDescription = (f: { start: number; end: number }) => after.test(text.slice(f.end)) || before.test(text.slice(Math.max(0, f.start - 30), f.start));
+  const times = when.times.filter(isDescription);
+  const days = when.days.filter(isDescription);
+  for (const f of times) {
+    const fits = f.value.hour % 12 === bookingStart.hour % 12 && f.value.minute === bookingStart.minute && (!f.value.certain || f.value.hour === bookingStart.hour);
+    if (!fits) targets.otherNames.push(`the ${f.text} booking`);
+  }
+  for (const f of days) {
+    const v = f.value;
+    const fits = v.kind === 'date' ? v.date.weekday === bookingStart.weekday && (v.weekdayWord !== undefined || v.date.hasSame(bookingStart, 'day') || Math.abs(v.date.diff(bookingStart.startOf('day'), 'days').days) < 7) : false;
+    if (!fits) targets.otherNames.push(`the ${f.text} booking`);
+  }
+  when.times = when.times.filter((f) => !times.includes(f));
+  when.days = when.days.filter((f) => !days.includes(f));
+}
+
+type TurnWhenLike = { times: Array<Found<TimeValue>>; days: Array<Found<DayValue>> };
 
 function sameDay(a: DayValue, b: DayValue): boolean {
   return a.kind === 'date' && b.kind === 'date' ? a.date.hasSame(b.date, 'day') : JSON.stringify(a) === JSON.stringify(b);

@@ -56,7 +56,7 @@ export function readTargets(text: string, booking?: RollerBooking): Targets {
     const ws = [lead[1], lead[2]].filter((w): w is string => !!w && !skip(w));
     if (ws.length && !ws.some((w) => holderWords.has(w) || holderWords.has(w.replace(/s$/, '')))) out.otherNames.push(ws.join(' '));
   }
-  if (/\b(?:all|every|each|both)\s+(?:of\s+)?(?:the\s+|my\s+|our\s+|today'?s\s+|tomorrow'?s\s+)?(?:[a-z]+\s+){0,2}(?:bookings|parties|reservations|sessions|groups|booking|party)\b|\beveryone (?:booked|on)\b|\bevery(?:one|body)'s bookings?\b|\bthe other bookings?\b/.test(text)) {
+  if (/\b(?:all|every|each|both)\s+(?:of\s+)?(?:the\s+|my\s+|our\s+|today'?s\s+|tomorrow'?s\s+)?(?:[a-z]+\s+){0,2}(?:bookings|parties|reservations|sessions|groups|booking|party)\b|\bthe other (?:party|booking|one|group|family|session)\b|\banother (?:party|booking|group|family)\b|\beveryone (?:booked|on)\b|\bevery(?:one|body)'s bookings?\b|\bthe other bookings?\b/.test(text)) {
     out.many = true;
   }
   return out;

@@ -15,6 +15,7 @@ export function normalise(text: string): string {
     .replace(/[\u2013\u2014]/g, ' - ')
     .replace(/\s+/g, ' ');
   for (const [re, to] of SHORTHAND) t = t.replace(re, to);
+  t = t.replace(/\bhalf a dozen\b/g, '6').replace(/\b(?:a )?dozen\b/g, '12');
   // "twenty two" / "twenty-two" → 22; "12kids" → "12 kids"
   t = t.replace(/\b(twenty|thirty|forty|fifty)[- ](one|two|three|four|five|six|seven|eight|nine)\b/g, (_m, tens: string, unit: string) => String(TENS[tens]! + UNITS[unit]!));
   t = t.replace(/(\d)(?=(?:kids?|child|children|adults?|guests?|pax|people|ppl|tickets?|more|extra|juniors?|seniors?|infants?)\b)/g, '$1 ');
