@@ -28,6 +28,7 @@ import { guardPlan, toE164, type DraftStep } from './guard.js';
 import { assemblePlan } from './assemble.js';
 import { contextMessage, systemPrompt } from './prompt.js';
 import { findBooking } from './find-booking.js';
+import { readSessionBooking } from '../booking-source.js';
 
 const addFormats = addFormatsImport as unknown as (ajv: Ajv) => Ajv;
 
@@ -106,7 +107,7 @@ export class ReactPlanner implements Planner {
     let booking: RollerBooking | undefined;
     if (context.bookingId) {
       try {
-        booking = (await this.runner.run('get_booking', {}, context, { token })).body as RollerBooking;
+        booking = await readSessionBooking(this.catalog, this.runner, context, token);
       } catch (e) {
         if (e instanceof ActionFailure && !e.error.retryable) {
           return { kind: 'failed', reason: `The booking could not be read: ${e.error.message}`, planner: plannerInfo(0) };
