@@ -75,6 +75,7 @@ interface OverlayAction {
 
 interface Overlay {
   spec?: string;
+  title?: string;
   server?: { variable: string; default?: string };
   auth?: AuthSpec;
   actions: Record<string, OverlayAction>;
@@ -265,7 +266,7 @@ export async function loadCatalog(dir: string): Promise<Catalog> {
 
 /** Server, auth and title of one overlay's API. Without `server` the ROLLER base URL is used. */
 function apiBinding(file: string, overlay: Overlay, spec: LoadedSpec, problems: CatalogProblem[]): ApiBinding {
-  const binding: ApiBinding = { title: spec.title, auth: overlay.auth ?? { type: 'passthrough' } };
+  const binding: ApiBinding = { title: overlay.title ?? spec.title, auth: overlay.auth ?? { type: 'passthrough' } };
   if (overlay.server) {
     binding.serverVariable = overlay.server.variable;
     const fromDoc = firstServerUrl(spec.document);
