@@ -9,6 +9,7 @@ import {
   proxyActivities,
   proxyLocalActivities,
   patched,
+  setCurrentDetails,
   setHandler,
   upsertMemo,
   upsertSearchAttributes,
@@ -21,6 +22,7 @@ import { TERMINAL_PHASES } from '../contracts/types.js';
 import { confirmUpdate, declineUpdate, MAX_MESSAGE_LENGTH, messageUpdate, stateQuery, waitForChangeUpdate } from './messages.js';
 import { BookingIdKey, NeedsAttentionKey, SessionPhaseKey, VenueIdKey } from './search-attributes.js';
 import { maskText } from '../observability/redact.js';
+import { currentDetails } from './details.js';
 
 const RETRY_TRANSIENT = { initialInterval: '500ms', backoffCoefficient: 2, maximumInterval: '20s', maximumAttempts: 5 };
 
@@ -89,6 +91,8 @@ export async function bookingUpdateSession(input: SessionInput): Promise<Session
     state.version += 1;
     state.updatedAt = new Date().toISOString();
     if (publish) upsertMemo({ sessionState: state });
+    // shown by the Temporal UI (served through the metadata query; no command, replays unchanged)
+    setCurrentDetails(currentDetails(state));
   };
   const setPhase = (phase: Phase) => {
     if (state.phase !== phase) {
@@ -121,6 +125,7 @@ export async function bookingUpdateSession(input: SessionInput): Promise<Session
     { key: NeedsAttentionKey, value: false },
   ]);
 
+  setCurrentDetails(currentDetails(state));
   setHandler(stateQuery, () => state);
 
   setHandler(
