@@ -89,6 +89,10 @@ start() {
   mkdir -p "$DEV_DIR"
   if is_running; then
     say "Temporal dev server already running (pid $(cat "$PID_FILE")) on 127.0.0.1:$PORT; UI http://localhost:$UI_PORT"
+    # the UI keeps the codec endpoint it was started with
+    if [ "$(cat "$DEV_DIR/codec-endpoint" 2>/dev/null)" != "${TEMPORAL_UI_CODEC_ENDPOINT:-}" ]; then
+      say "warning: it was started with another UI codec endpoint; run '$0 restart' for the UI to decode payloads through the current one"
+    fi
     return 0
   fi
   local p; for p in "$PORT" "$UI_PORT"; do
@@ -97,7 +101,9 @@ start() {
   local args=(server start-dev --ip 127.0.0.1 --port "$PORT" --ui-port "$UI_PORT" --db-filename "$DB_FILE"
     --namespace "$NAMESPACE" --log-format json --log-level warn)
   local sa; for sa in "${SEARCH_ATTRIBUTES[@]}"; do args+=(--search-attribute "$sa"); done
+  # The UI's browser code calls this endpoint to decode payloads (npm run dev passes the gateway's).
   if [ -n "${TEMPORAL_UI_CODEC_ENDPOINT:-}" ]; then args+=(--ui-codec-endpoint "$TEMPORAL_UI_CODEC_ENDPOINT"); fi
+  printf '%s' "${TEMPORAL_UI_CODEC_ENDPOINT:-}" > "$DEV_DIR/codec-endpoint"
   # setsid: the server gets its own process group, so Ctrl-C in a parent terminal does not orphan it mid-write.
   setsid "$cli" "${args[@]}" >>"$LOG_FILE" 2>&1 < /dev/null &
   echo $! > "$PID_FILE"

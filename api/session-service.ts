@@ -30,6 +30,11 @@ export interface StartRequest {
   sessionKey?: string;
 }
 
+/** A retry of a start sends the same request; a different one under the same key is a mistake. */
+function requestHash(req: StartRequest): string {
+  return createHash('sha256').update(JSON.stringify([req.message, req.bookingId ?? null, req.locale ?? null, req.timezone ?? null])).digest('base64url');
+}
+
 function publicState(s: SessionState): SessionState {
   const { owner: _owner, ...rest } = s;
   return rest;
@@ -142,12 +147,19 @@ export class SessionService {
             ...(req.bookingId ? [{ key: BookingIdKey, value: req.bookingId }] : []),
           ],
           staticSummary: `Booking update session${req.bookingId ? ` for ${req.bookingId}` : ''}`,
+          // what was asked, so a reused session key can be told apart from a retry (encrypted memo)
+          memo: { request: requestHash(req) },
         }),
       );
     } catch (e) {
       // the same key after the session ended: answer with that session
       if (!(e instanceof WorkflowExecutionAlreadyStartedError)) throw mapTemporalError(e);
       created = false;
+      const first = (await this.rpc(() => this.handle(sessionId).describe())).memo?.request;
+      // sessions started before the request was recorded carry no hash: they cannot be told apart
+      if (typeof first === 'string' && first !== requestHash(req)) {
+        throw new ApiError(409, 'SESSION_KEY_REUSED', 'This sessionKey was already used for a different request; use a new key for a new request.');
+      }
     }
     // the first query waits for the session's first workflow task, which takes longer under load
     const state = await this.stateFor(identity, sessionId, 20_000);

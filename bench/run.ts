@@ -113,6 +113,7 @@ async function main() {
     LLM_PROVIDER: 'offline',
     PLANNER_NOW: '2026-12-01T09:00:00+11:00',
     RATE_LIMIT_PER_MINUTE: '1000000',
+    CLIENT_RATE_LIMIT_PER_MINUTE: '1000000',
   };
   spawnEntry('sandbox/main.ts', env);
   const worker = spawnEntry('worker/main.ts', env);

@@ -9,7 +9,8 @@ import { floorActivities } from '../activities/floor.js';
 import { createPlanner } from '../activities/planner/factory.js';
 import type { Logger } from '../observability/logger.js';
 import { createTracer, type Tracer } from '../observability/langfuse.js';
-import { connectionOptions, dataConverter, resolvePayloadKeys } from '../temporal/connection.js';
+import { connectionOptions, dataConverter, resolvePayloadKeys, resolveTokenSealKeys } from '../temporal/connection.js';
+import { TokenSeal } from '../codec/token-seal.js';
 
 export const WORKFLOWS_PATH = new URL('../workflows/index.ts', import.meta.url).pathname;
 
@@ -17,6 +18,11 @@ export async function loadCatalogOrThrow(dir: string): Promise<Catalog> {
   const catalog = await loadCatalog(dir);
   if (catalog.problems.length) throw new Error(`The catalog in ${dir} has problems:\n${catalog.problems.map(formatProblem).join('\n')}`);
   return catalog;
+}
+
+/** Staff tokens travel sealed through Temporal; each activity gets them opened, nothing else does. */
+function openingTokens<T extends Record<string, (...args: never[]) => unknown>>(activities: T, seal: TokenSeal): T {
+  return Object.fromEntries(Object.entries(activities).map(([name, fn]) => [name, (...args: unknown[]) => (fn as (...a: unknown[]) => unknown)(...seal.openArgs(args))])) as unknown as T;
 }
 
 export interface WorkerOptions {
@@ -36,7 +42,8 @@ export async function createWorker(opts: WorkerOptions): Promise<{ worker: Worke
   const catalog = opts.catalog ?? (await loadCatalogOrThrow(config.catalogDir));
   const runner = new ActionRunner(catalog, config.roller.baseUrl, config.roller.timeoutMs);
   const planner = createPlanner(config, catalog, runner, opts.tracer ?? createTracer(), opts.clock);
-  const activities = { ...createActivities({ catalog, runner, planner, log }), ...floorActivities };
+  const seal = new TokenSeal(resolveTokenSealKeys(config, (m) => log.warn(m)));
+  const activities = openingTokens({ ...createActivities({ catalog, runner, planner, log }), ...floorActivities }, seal);
   const connection = opts.connection ?? (await NativeConnection.connect(connectionOptions(config.temporal)));
   const worker = await Worker.create({
     connection,
