@@ -44,15 +44,15 @@ const local = proxyLocalActivities<Activities>(LOCAL_READ);
 
 type Pending = { kind: 'message'; text: string } | { kind: 'confirm' } | { kind: 'decline' };
 
-/** The ActionError carried by an activity failure, or a generic one. */
-function actionErrorOf(err: unknown): ActionError {
+/** The ActionError carried by an activity failure, or a generic one; `who` is what did not answer on a timeout. */
+function actionErrorOf(err: unknown, who = 'ROLLER'): ActionError {
   const cause = err instanceof ActivityFailure ? err.cause : err;
   if (cause instanceof ApplicationFailure) {
     const detail = cause.details?.[0] as ActionError | undefined;
     if (detail && typeof detail === 'object' && 'code' in detail) return detail;
     return { code: cause.type ?? 'ERROR', message: cause.message, retryable: false };
   }
-  if (cause instanceof Error && cause.name === 'TimeoutFailure') return { code: 'UPSTREAM_UNAVAILABLE', message: 'ROLLER did not answer in time.', retryable: true };
+  if (cause instanceof Error && cause.name === 'TimeoutFailure') return { code: 'UPSTREAM_UNAVAILABLE', message: `${who} did not answer in time.`, retryable: true };
   return { code: 'ERROR', message: cause instanceof Error ? cause.message : String(cause), retryable: false };
 }
 
@@ -200,7 +200,7 @@ export async function bookingUpdateSession(input: SessionInput): Promise<Session
       result = await planning.planSession.executeWithOptions({ ...PLANNING, summary: `Plan v${planVersion}` }, [{ context, conversation, token, planVersion }]);
     } catch (err) {
       if (isCancellation(err)) throw err;
-      const e = actionErrorOf(err);
+      const e = actionErrorOf(err, 'The AI planner');
       return await done(finish('failed', { message: `Planning failed: ${e.message}`, recovery: ['Try again, or make the change in ROLLER directly.'] }));
     }
     state.planner = result.planner;
