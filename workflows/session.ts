@@ -184,11 +184,15 @@ export async function bookingUpdateSession(input: SessionInput): Promise<Session
     },
   );
 
-  setHandler(waitForChangeUpdate, async (args) => {
-    const since = args.sinceVersion;
-    await condition(() => state.version !== since, Math.max(0, Math.min(args.timeoutMs, 60_000)));
-    return state;
-  });
+  // Long-polls are served by the gateway from history and the published memo (api/state-watch.ts),
+  // writing nothing here. The update stays only for sessions started before, whose histories hold it.
+  if (!patched('no-wait-update')) {
+    setHandler(waitForChangeUpdate, async (args) => {
+      const since = args.sinceVersion;
+      await condition(() => state.version !== since, Math.max(0, Math.min(args.timeoutMs, 60_000)));
+      return state;
+    });
+  }
 
   // ---- plan / clarify / confirm loop ----
   let plan: Plan | undefined;
