@@ -13,13 +13,15 @@ import { ApplicationFailure, WorkflowExecutionAlreadyStartedError, WorkflowNotFo
 import { status as grpcStatus } from '@grpc/grpc-js';
 import type { SessionInput, SessionState } from '../contracts/types.js';
 import { TERMINAL_PHASES } from '../contracts/types.js';
-import { confirmUpdate, declineUpdate, messageUpdate, stateQuery } from '../workflows/messages.js';
+import { confirmUpdate, declineUpdate, detailsQuery, messageUpdate, stateQuery, type PublishedState, type SessionDetails } from '../workflows/messages.js';
 import { BookingIdKey, SessionPhaseKey, VenueIdKey } from '../workflows/search-attributes.js';
 import type { Identity } from './identity.js';
 import { ApiError } from './problem.js';
-import { StateWatch } from './state-watch.js';
+import { StateWatch, type Payload } from './state-watch.js';
 
 const RPC_MS = 5000;
+/** plan/booking details held per gateway process (each is fixed per plan hash and booking version) */
+const DETAILS_CACHE = 2000;
 /** a start is retried with the same id within this budget (the first attempt may have created it) */
 const START_BUDGET_MS = 15_000;
 /** updates wait for a worker to run the session's next task, which takes longer under load */
@@ -86,7 +88,40 @@ export class SessionService {
     private readonly maxWaitMs: number,
     private readonly codec?: PayloadCodec,
   ) {
-    this.watch = new StateWatch(client, connection, codec, (id) => this.rpc(() => this.handle(id).query(stateQuery)));
+    this.watch = new StateWatch(
+      client,
+      connection,
+      (id, payload) => this.fromMemo(id, payload),
+      (id) => this.rpc(() => this.handle(id).query(stateQuery)),
+    );
+  }
+
+  private readonly details = new Map<string, Promise<SessionDetails>>();
+
+  /** A memo payload → the full state: a trimmed memo gets its plan and booking from `details`. */
+  private async fromMemo(id: string, payload: Payload): Promise<SessionState> {
+    const [decoded] = this.codec ? await this.codec.decode([payload as never]) : [payload as never];
+    const s = defaultPayloadConverter.fromPayload<SessionState | PublishedState>(decoded!);
+    if (!('detailsByQuery' in s)) return s;
+    const { detailsByQuery: _trimmed, plan, booking, ...rest } = s;
+    if (!plan && !booking) return rest;
+    const d = await this.detailsOf(id, plan?.hash, booking?.version);
+    // a re-plan raced the read: the details are newer than this memo; read the whole state instead
+    if (d.plan?.hash !== plan?.hash || d.booking?.version !== booking?.version) return this.rpc(() => this.handle(id).query(stateQuery));
+    return { ...rest, plan: d.plan, booking: d.booking };
+  }
+
+  /** One query per plan and booking version per gateway process, shared by concurrent readers. */
+  private detailsOf(id: string, planHash?: string, bookingVersion?: string): Promise<SessionDetails> {
+    const key = `${id}\u0000${planHash ?? ''}\u0000${bookingVersion ?? ''}`;
+    let p = this.details.get(key);
+    if (!p) {
+      p = this.rpc(() => this.handle(id).query(detailsQuery));
+      p.catch(() => this.details.delete(key));
+      this.details.set(key, p);
+      if (this.details.size > DETAILS_CACHE) this.details.delete(this.details.keys().next().value!);
+    }
+    return p;
   }
 
   /** the shared upstream waits of this gateway process (one per watched session) */
@@ -100,13 +135,14 @@ export class SessionService {
    * The state the session published as memo, read with one describe call that Temporal serves
    * without a worker round trip; only that memo field is decoded. Undefined when not published yet.
    */
+  /**
+   * The state the session published as memo, read with one describe call that Temporal serves
+   * without a worker round trip; only that memo field is decoded. Undefined when not published.
+   */
   private async publishedState(id: string, deadlineMs: number): Promise<SessionState | undefined> {
-    if (!this.codec) return undefined;
     const res = await this.rpc(() => this.client.workflowService.describeWorkflowExecution({ namespace: this.client.options.namespace, execution: { workflowId: id } }), deadlineMs);
     const field = res.workflowExecutionInfo?.memo?.fields?.sessionState;
-    if (!field) return undefined;
-    const [decoded] = await this.codec.decode([field as never]);
-    return defaultPayloadConverter.fromPayload<SessionState>(decoded!);
+    return field ? this.fromMemo(id, field) : undefined;
   }
 
   private rpc<T>(fn: () => Promise<T>, ms = RPC_MS): Promise<T> {

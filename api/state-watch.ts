@@ -6,7 +6,6 @@
 // per execution; a poll is no longer one).
 import { setMaxListeners } from 'node:events';
 import type { Client, Connection } from '@temporalio/client';
-import { defaultPayloadConverter, type PayloadCodec } from '@temporalio/common';
 import { temporal } from '@temporalio/proto';
 import { status as grpcStatus } from '@grpc/grpc-js';
 import type { SessionState } from '../contracts/types.js';
@@ -16,7 +15,7 @@ const LONG_POLL_MS = 30_000;
 const PAGE_SIZE = 1000;
 const MAX_BACKOFF_MS = 2000;
 
-type Payload = temporal.api.common.v1.IPayload;
+export type Payload = temporal.api.common.v1.IPayload;
 
 interface Waiter {
   since: number;
@@ -49,7 +48,8 @@ export class StateWatch {
   constructor(
     private readonly client: Client,
     private readonly connection: Connection,
-    private readonly codec: PayloadCodec | undefined,
+    /** the session's state from the memo payload it published */
+    private readonly fromMemo: (id: string, payload: Payload) => Promise<SessionState>,
     /** reads the state of a session that publishes no memo (started before the memo existed) */
     private readonly legacyState: (id: string) => Promise<SessionState>,
   ) {
@@ -112,11 +112,6 @@ export class StateWatch {
     }
   }
 
-  private async decode(p: Payload): Promise<SessionState> {
-    const [decoded] = this.codec ? await this.codec.decode([p as never]) : [p as never];
-    return defaultPayloadConverter.fromPayload<SessionState>(decoded!);
-  }
-
   private async run(id: string, w: Watch): Promise<void> {
     let token: Uint8Array | undefined;
     let failures = 0;
@@ -162,7 +157,8 @@ export class StateWatch {
         const more = events.length >= PAGE_SIZE && !closed;
         if (latest) {
           sawMemo = true;
-          w.state = await this.decode(latest);
+          // details unreadable right now (worker busy): keep what is known; waiters time out with it
+          w.state = await this.fromMemo(id, latest).catch(() => w.state);
         } else if (!sawMemo && events.length && !more) {
           w.state = await this.legacyState(id).catch(() => w.state);
         }

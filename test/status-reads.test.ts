@@ -58,14 +58,22 @@ describe('long-polls', () => {
   it('one upstream wait per session serves all of its pollers', async () => {
     const s = await startSession(stack, CHAIN);
     const connection = await Connection.connect({ address: stack.config.temporal.address });
-    const watch = new StateWatch(stack.client, connection, undefined, async () => {
-      throw new Error('not used');
-    });
+    let reads = 0;
+    const watch = new StateWatch(
+      stack.client,
+      connection,
+      async () => {
+        reads += 1;
+        return { ...s, version: s.version };
+      },
+      async () => s,
+    );
     try {
-      // the stack's client decodes; this watch reads raw memo payloads, so only counts matter here
       const waits = Array.from({ length: 50 }, () => watch.waitForChange(s.sessionId, s.version, 1000).catch(() => undefined));
       expect(watch.active).toBe(1);
       await Promise.all(waits);
+      // one history read served all 50
+      expect(reads).toBe(1);
     } finally {
       watch.close();
       await connection.close();

@@ -19,7 +19,7 @@ import {
 import type { Activities } from '../activities/index.js';
 import type { ActionError, ConversationTurn, Outcome, Phase, Plan, PlanStep, SessionInput, SessionState, StepStatus } from '../contracts/types.js';
 import { TERMINAL_PHASES } from '../contracts/types.js';
-import { confirmUpdate, declineUpdate, MAX_MESSAGE_LENGTH, messageUpdate, stateQuery, waitForChangeUpdate } from './messages.js';
+import { confirmUpdate, declineUpdate, detailsQuery, MAX_MESSAGE_LENGTH, messageUpdate, stateQuery, waitForChangeUpdate, type PublishedState } from './messages.js';
 import { BookingIdKey, NeedsAttentionKey, SessionPhaseKey, VenueIdKey } from './search-attributes.js';
 import { maskText } from '../observability/redact.js';
 import { currentDetails } from './details.js';
@@ -66,6 +66,16 @@ function describeChange(step: PlanStep): string {
   return step.changes.map((c) => `set ${c.field} back to ${c.from ?? '(empty)'} (this service changed it to ${c.to ?? '(empty)'})`).join('; ');
 }
 
+/** What the memo carries: the state with plan and booking reduced to their identity (see PublishedState). */
+function published(s: SessionState): PublishedState {
+  return {
+    ...s,
+    plan: s.plan ? { hash: s.plan.hash } : undefined,
+    booking: s.booking ? { bookingId: s.booking.bookingId, version: s.booking.version } : undefined,
+    detailsByQuery: true,
+  };
+}
+
 export async function bookingUpdateSession(input: SessionInput): Promise<SessionState> {
   // the booking may be found by the planner when the request only named it ("the Nguyen party")
   let context = input.context;
@@ -90,7 +100,7 @@ export async function bookingUpdateSession(input: SessionInput): Promise<Session
   const touch = () => {
     state.version += 1;
     state.updatedAt = new Date().toISOString();
-    if (publish) upsertMemo({ sessionState: state });
+    if (publish) upsertMemo({ sessionState: published(state) });
     // shown by the Temporal UI (served through the metadata query; no command, replays unchanged)
     setCurrentDetails(currentDetails(state));
   };
@@ -127,6 +137,7 @@ export async function bookingUpdateSession(input: SessionInput): Promise<Session
 
   setCurrentDetails(currentDetails(state));
   setHandler(stateQuery, () => state);
+  setHandler(detailsQuery, () => ({ plan: state.plan, booking: state.booking }));
 
   setHandler(
     messageUpdate,
