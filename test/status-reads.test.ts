@@ -81,6 +81,34 @@ describe('long-polls', () => {
   });
 });
 
+describe('history', () => {
+  it('a 3-step session polled every second from start to end stays within 60 history events', async () => {
+    const t = await call(stack.gatewayUrl, 'POST', '/v1/sessions', { token: STAFF, body: { bookingId: 'bk-1002', message: 'Move it to Saturday 19 December at 3pm, add 2 adults and change the email to jordan.new@example.com' } });
+    const id = t.json.sessionId;
+    let polling = true;
+    let polls = 0;
+    const poller = (async () => {
+      let etag = `"v${t.json.version}"`;
+      while (polling) {
+        const r = await get(id, { 'if-none-match': etag }, '1');
+        polls += 1;
+        if (r.status === 200) etag = r.headers.get('etag')!;
+      }
+    })();
+    const plan = await waitForPhase(stack, id, ['awaiting_confirmation', 'awaiting_clarification', 'failed']);
+    expect(plan.phase, JSON.stringify(plan.clarification ?? plan.outcome)).toBe('awaiting_confirmation');
+    expect(plan.plan.steps.length).toBe(3);
+    await call(stack.gatewayUrl, 'POST', `/v1/sessions/${id}/confirm`, { token: STAFF, body: { planHash: plan.plan.hash } });
+    const end = await waitForPhase(stack, id, ['completed', 'rolled_back', 'needs_attention', 'failed']);
+    polling = false;
+    await poller;
+    expect(end.phase).toBe('completed');
+    const events = await historyOf(id);
+    console.log(`history events: ${events.length} (${polls} polls)`);
+    expect(events.length).toBeLessThanOrEqual(60);
+  });
+});
+
 describe('starts', () => {
   it('answer at once with the session id while no worker runs; a wait that runs out is its current state', async () => {
     await stack.stopWorker();

@@ -97,12 +97,25 @@ export async function bookingUpdateSession(input: SessionInput): Promise<Session
   // The state is also published as (encrypted) memo, so the gateway can read it with a describe
   // call served by Temporal alone, without a round trip to a worker (fast polling).
   const publish = patched('state-memo');
+  // One memo upsert per workflow task rather than one per change (each is a history event): the
+  // changes of one activation are published together once its synchronous work has run.
+  const perTask = publish && patched('memo-per-task');
+  let unpublished = false;
+  const flush = () => {
+    unpublished = false;
+    upsertMemo({ sessionState: published(state) });
+  };
   const touch = () => {
     state.version += 1;
     state.updatedAt = new Date().toISOString();
-    if (publish) upsertMemo({ sessionState: published(state) });
     // shown by the Temporal UI (served through the metadata query; no command, replays unchanged)
     setCurrentDetails(currentDetails(state));
+    if (!publish) return;
+    if (!perTask) return flush();
+    if (!unpublished) {
+      unpublished = true;
+      void Promise.resolve().then(flush);
+    }
   };
   const setPhase = (phase: Phase) => {
     if (state.phase !== phase) {
