@@ -42,7 +42,7 @@ export function flattenUnion(schema: JsonSchema): JsonSchema {
   for (const key of ['oneOf', 'anyOf'] as const) {
     if (!Array.isArray(schema[key])) continue;
     const branches = (schema[key] as JsonSchema[]).map(mergeAllOf).filter((b) => b.type !== 'null');
-    if (!branches.length || !branches.every(isObjectLike)) continue;
+    if (branches.length < 2 || !branches.every(isObjectLike)) continue; // one branch (+ null): nullable, below
     const { [key]: _drop, ...rest } = schema;
     const properties: Record<string, JsonSchema> = { ...(rest.properties ?? {}) };
     for (const b of branches) for (const [k, v] of Object.entries<JsonSchema>(b.properties ?? {})) properties[k] ??= v;
@@ -53,6 +53,7 @@ export function flattenUnion(schema: JsonSchema): JsonSchema {
       type: 'object',
       properties,
       ...(required.length ? { required: [...new Set(required)] } : {}),
+      ...((schema[key] as JsonSchema[]).some((b) => b.type === 'null') ? { nullable: true } : {}),
       description: [rest.description, note].filter(Boolean).join(' '),
     };
   }

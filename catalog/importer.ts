@@ -8,7 +8,8 @@ import { Ajv } from 'ajv';
 import type { ActionView, ApiBinding, AtomicAction, AuthSpec, FixedParam, JsonSchema, ParamMapping, Safety } from '../contracts/types.js';
 import { GEMINI_TOOL_NAME, flattenUnion, geminiSchemaProblems, mergeAllOf, toGeminiSchema } from './gemini-schema.js';
 import { mappingProblems, schemaHasPath } from './mapping.js';
-import { OpenApiDocument, RECURSION_DEPTH, RefError, remoteRefs } from './loader.js';
+import { BOOKING_SHAPE } from './booking-shape.js';
+import { normaliseNullable, OpenApiDocument, RECURSION_DEPTH, RefError, remoteRefs } from './loader.js';
 
 export interface CatalogProblem {
   /** warnings are printed by lint but do not stop the worker */
@@ -58,7 +59,8 @@ interface OverlayAction {
   id: string;
   description: string;
   readOnly?: boolean;
-  params?: Record<string, { from?: string; description?: string }>;
+  kind?: 'read' | 'write';
+  params?: Record<string, { from?: string; description?: string; format?: string }>;
   context?: Record<string, string>;
   critical?: string[];
   safety?: Safety;
@@ -157,8 +159,8 @@ export async function loadSpec(file: string): Promise<LoadedSpec> {
       const operationId = String(rawOp.operationId);
       const found = { recursive: new Set<string>() };
       try {
-        const op = doc.resolve(rawOp, found) as JsonSchema;
-        const itemParams = doc.resolve(item.parameters ?? [], found) as JsonSchema[];
+        const op = normaliseNullable(doc.resolve(rawOp, found)) as JsonSchema;
+        const itemParams = normaliseNullable(doc.resolve(item.parameters ?? [], found)) as JsonSchema[];
         operations.set(operationId, { operationId, method: method.toUpperCase(), path, op, pathItem: { parameters: itemParams } });
         if (found.recursive.size) recursive.set(operationId, [...found.recursive]);
       } catch (e) {
@@ -330,7 +332,7 @@ function buildAction(file: string, spec: LoadedSpec, operation: Operation, meta:
   }
   const isFixed = (wireName: string) => fixed.some((f) => f.wireName === wireName);
 
-  const exposed: Record<string, { from?: string; description?: string }> =
+  const exposed: Record<string, { from?: string; description?: string; format?: string }> =
     meta.params ?? Object.fromEntries([...wire.keys()].filter((w) => !(w in context) && !isFixed(w)).map((w) => [w, {}]));
   const request: ParamMapping[] = [];
   const properties: Record<string, JsonSchema> = {};
@@ -346,7 +348,7 @@ function buildAction(file: string, spec: LoadedSpec, operation: Operation, meta:
       continue;
     }
     if (isFixed(wireName)) at(`params.${name}`, `"${wireName}" is fixed by set and cannot also be exposed`);
-    properties[name] = { ...w.schema, ...(opts.description ?? w.description ? { description: opts.description ?? w.description } : {}) };
+    properties[name] = { ...w.schema, ...(opts.description ?? w.description ? { description: opts.description ?? w.description } : {}), ...(opts.format ? { format: opts.format } : {}) };
     if (w.required) required.push(name);
     request.push(mapping(name, wireName, w));
   }
@@ -361,7 +363,7 @@ function buildAction(file: string, spec: LoadedSpec, operation: Operation, meta:
   const paramsSchema: JsonSchema = { type: 'object', properties, additionalProperties: false, ...(required.length ? { required } : {}) };
   if (body?.minProperties && Object.keys(properties).some((p) => wire.get(exposed[p]?.from ?? p)?.in === 'body')) paramsSchema.minProperties = body.minProperties;
 
-  const kind = operation.method === 'GET' || operation.method === 'HEAD' ? 'read' : 'write';
+  const kind = meta.kind ?? (operation.method === 'GET' || operation.method === 'HEAD' ? 'read' : 'write');
   if (kind === 'write' && meta.safety === undefined) {
     const said = [operation.operationId, operation.path, operation.op.summary ?? ''].find((t) => DESTRUCTIVE.test(String(t)));
     if (operation.method === 'DELETE' || said !== undefined)
@@ -460,7 +462,8 @@ function crossCheck(catalog: Catalog, pending: Array<{ file: string; operationId
       }
       if (!action.capture && Object.values(action.compensation.params).some((e) => /\bbefore\b/.test(e))) at('capture', 'compensation reads "before" but the action has no capture');
     }
-    if (action.changes) for (const m of mappingProblems(action.changes, { params: action.paramsSchema, before: captureResponse })) at('changes', m);
+    // plan titles are made before anything runs: `before` is the session's booking (its shape)
+    if (action.changes) for (const m of mappingProblems(action.changes, { params: action.paramsSchema, before: BOOKING_SHAPE })) at('changes', m);
     if (action.bookingMapping) for (const m of mappingProblems(action.bookingMapping, { result: catalog.responseSchemas.get(action.id) })) at('booking', m);
     if (action.expose === false && !catalog.all().some((a) => a.compensation?.action === action.id || a.capture?.action === action.id) && action.role !== 'booking')
       catalog.warnings.push({ severity: 'warning', file, operationId, field: 'expose', message: 'not exposed and used by no compensation or capture' });

@@ -127,3 +127,20 @@ export class OpenApiDocument {
     return out;
   }
 }
+
+/**
+ * OpenAPI 3.0's `nullable: true` beside allOf/oneOf/anyOf and no `type` (how generated documents
+ * such as OCTO's mark optional references) is not JSON Schema, and ajv refuses it: rewrite it as
+ * anyOf [the schema, null]. Example values are left alone.
+ */
+export function normaliseNullable(node: unknown): unknown {
+  if (Array.isArray(node)) return node.map(normaliseNullable);
+  if (!node || typeof node !== 'object') return node;
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(node)) out[k] = k === 'example' || k === 'examples' ? v : normaliseNullable(v);
+  if (out.nullable === true && out.type === undefined) {
+    const { nullable: _n, description, ...rest } = out;
+    return { ...(description !== undefined ? { description } : {}), anyOf: [rest, { type: 'null' }] };
+  }
+  return out;
+}

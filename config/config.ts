@@ -179,6 +179,8 @@ export function loadConfig(env: Env = process.env) {
   }
   return {
     production,
+    /** the environment, for the variables catalog overlays name (API server URLs, credentials); read at call time */
+    apiEnv: env,
     logLevel: oneOf(env, 'LOG_LEVEL', ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const, 'info'),
     temporal: {
       address: temporalConnect.connectionOptions.address ?? 'localhost:7233',

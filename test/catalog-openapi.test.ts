@@ -179,6 +179,22 @@ describe('schemas and lint on composed schemas', () => {
   });
 });
 
+describe('OpenAPI 3.0 nullable references', () => {
+  it('nullable beside allOf (as generated documents write it) is valid JSON Schema for ajv and nullable for Gemini', async () => {
+    const { Ajv } = await import('ajv');
+    const dir = folder(
+      doc({ '/x': { patch: { operationId: 'patchX', requestBody: json({ type: 'object', properties: { contact: { allOf: [{ $ref: '#/components/schemas/Contact' }], nullable: true, description: 'Lead guest' } } }), responses: ok() } } }, { schemas: { Contact: { type: 'object', properties: { fullName: { type: 'string' } } } } }),
+      { actions: { patchX: { id: 'patch_x', description: 'x', safety: 'normal' } } },
+    );
+    const { catalog, problems } = await lint(dir);
+    expect(problems).toEqual([]);
+    const action = catalog.require('patch_x');
+    const validate = new Ajv({ strict: false }).compile(action.paramsSchema);
+    expect([validate({ contact: null }), validate({ contact: { fullName: 'Ana' } }), validate({ contact: 5 })]).toEqual([true, true, false]);
+    expect(action.params.properties.contact).toEqual({ type: 'object', description: 'Lead guest', nullable: true, properties: { fullName: { type: 'string' } } });
+  });
+});
+
 describe('safety of destructive writes', () => {
   const ops = (summary: string, path = '/bookings/{uuid}/cancel', method = 'post') => ({
     [path]: { [method]: { operationId: 'undoIt', summary, parameters: [{ name: 'uuid', in: 'path', required: true, schema: { type: 'string' } }], responses: ok() } },

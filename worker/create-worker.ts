@@ -1,7 +1,7 @@
 // Builds a worker: catalog → action runner → planner → activities, on a task queue.
 import { NativeConnection, Worker, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import type { DateTime } from 'luxon';
-import type { Config } from '../config/config.js';
+import { ConfigError, type Config } from '../config/config.js';
 import { loadCatalog, formatProblem, type Catalog } from '../catalog/importer.js';
 import { ActionRunner } from '../activities/action-runner.js';
 import { createActivities } from '../activities/index.js';
@@ -37,10 +37,20 @@ export interface WorkerOptions {
   shutdownGraceTime?: string;
 }
 
+/** A server variable an overlay names must hold an http(s) URL when it is set (one line naming it otherwise). */
+export function checkApiVariables(catalog: Catalog, env: Record<string, string | undefined>): void {
+  for (const a of catalog.all()) {
+    const name = a.api?.serverVariable;
+    const value = name ? env[name] : undefined;
+    if (name && value !== undefined && value !== '' && !/^https?:\/\/[^\s]+$/.test(value)) throw new ConfigError(name, `must be an http(s) URL, got "${value}"`);
+  }
+}
+
 export async function createWorker(opts: WorkerOptions): Promise<{ worker: Worker; connection: NativeConnection; catalog: Catalog }> {
   const { config, log } = opts;
   const catalog = opts.catalog ?? (await loadCatalogOrThrow(config.catalogDir));
-  const runner = new ActionRunner(catalog, config.roller.baseUrl, config.roller.timeoutMs);
+  checkApiVariables(catalog, config.apiEnv);
+  const runner = new ActionRunner(catalog, config.roller.baseUrl, config.roller.timeoutMs, config.apiEnv);
   const planner = createPlanner(config, catalog, runner, opts.tracer ?? createTracer(), opts.clock);
   const seal = new TokenSeal(resolveTokenSealKeys(config, (m) => log.warn(m)));
   const activities = openingTokens({ ...createActivities({ catalog, runner, planner, log }), ...floorActivities }, seal);
