@@ -6,16 +6,19 @@
 // per execution; a poll is no longer one).
 import { setMaxListeners } from 'node:events';
 import type { Client, Connection } from '@temporalio/client';
-import { temporal } from '@temporalio/proto';
+// CommonJS package: a default import works under Node's ESM loader (named exports do not)
+import proto, { type temporal as TemporalTypes } from '@temporalio/proto';
 import { status as grpcStatus } from '@grpc/grpc-js';
 import type { SessionState } from '../contracts/types.js';
+
+const { temporal } = proto;
 
 /** longer than the server's own long-poll interval (history.longPollExpirationInterval, 20 s) */
 const LONG_POLL_MS = 30_000;
 const PAGE_SIZE = 1000;
 const MAX_BACKOFF_MS = 2000;
 
-export type Payload = temporal.api.common.v1.IPayload;
+export type Payload = TemporalTypes.api.common.v1.IPayload;
 
 interface Waiter {
   since: number;
@@ -118,7 +121,7 @@ export class StateWatch {
     let sawMemo = false;
     try {
       while (w.waiters.size > 0 && !this.closing) {
-        let res: temporal.api.workflowservice.v1.IGetWorkflowExecutionHistoryResponse;
+        let res: TemporalTypes.api.workflowservice.v1.IGetWorkflowExecutionHistoryResponse;
         try {
           res = await this.connection.withAbortSignal(this.abort.signal, () =>
             this.connection.withDeadline(Date.now() + LONG_POLL_MS, () =>

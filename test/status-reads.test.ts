@@ -6,7 +6,9 @@ import { call, journal, startStack, STAFF, type Stack } from './helpers/stack.js
 import { CHAIN, startSession, waitForPhase } from './helpers/session.js';
 import { StateWatch } from '../api/state-watch.js';
 import { Connection } from '@temporalio/client';
-import { temporal } from '@temporalio/proto';
+import proto from '@temporalio/proto';
+
+const { temporal } = proto;
 
 let stack: Stack;
 
