@@ -26,7 +26,7 @@ const script = {
     {
       match: '^move it to saturday 12 december at 3pm$',
       turns: [
-        { toolCalls: [{ name: 'octo_check_availability', args: { productId: 'prod-jump', optionId: 'opt-default', localDate: '2026-12-12' } }] },
+        { toolCalls: [{ name: 'octo_check_availability', args: { productId: 'prod-jump', optionId: 'opt-default', localDateStart: '2026-12-12', localDateEnd: '2026-12-12' } }] },
         {
           toolCalls: [
             { name: 'octo_update_booking', args: { availabilityId: '2026-12-12T15:00:00+11:00', evidence: { availabilityId: 'Saturday 12 December at 3pm' } } },
