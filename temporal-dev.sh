@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Local Temporal dev server for ROLLER iQ Booking Updates.
-#   ./temporal-dev.sh start|stop|status|restart|ensure-cli|cli-path|logs
+#   ./temporal-dev.sh start|stop|status|restart|ensure-cli|cli-path|logs|server-flags
 # Env: TEMPORAL_PORT (7233), TEMPORAL_UI_PORT (8233), TEMPORAL_DEV_DIR (./.local/temporal),
 #      TEMPORAL_NAMESPACE (default), TEMPORAL_RETENTION (72h), TEMPORAL_UI_CODEC_ENDPOINT (optional),
 #      TEMPORAL_CLI_VERSION (v1.5.1).
@@ -26,7 +26,21 @@ SEARCH_ATTRIBUTES=(
   "NeedsAttention=Bool"
 )
 
+# Local latency tuning (dev server only; a real cluster keeps its own settings and the service works
+# with either). Temporal splits every task queue into 4 partitions by default; with one worker
+# process a task often lands on a partition with no poller waiting and is delivered only after being
+# forwarded to the root partition or read back from the backlog. One partition per task queue
+# removes that wait. `npm run bench` measures both (see README, Benchmarks).
+DEV_DYNAMIC_CONFIG=(
+  "matching.numTaskqueueReadPartitions=1"
+  "matching.numTaskqueueWritePartitions=1"
+)
+
 say() { printf '%s\n' "$*" >&2; }
+
+server_flags() {
+  local v; for v in "${DEV_DYNAMIC_CONFIG[@]}"; do printf -- '--dynamic-config-value\n%s\n' "$v"; done
+}
 
 find_cli() {
   if command -v temporal >/dev/null 2>&1; then command -v temporal; return 0; fi
@@ -89,6 +103,10 @@ start() {
   mkdir -p "$DEV_DIR"
   if is_running; then
     say "Temporal dev server already running (pid $(cat "$PID_FILE")) on 127.0.0.1:$PORT; UI http://localhost:$UI_PORT"
+    # the UI keeps the codec endpoint it was started with
+    if [ "$(cat "$DEV_DIR/codec-endpoint" 2>/dev/null)" != "${TEMPORAL_UI_CODEC_ENDPOINT:-}" ]; then
+      say "warning: it was started with another UI codec endpoint; run '$0 restart' for the UI to decode payloads through the current one"
+    fi
     return 0
   fi
   local p; for p in "$PORT" "$UI_PORT"; do
@@ -97,7 +115,10 @@ start() {
   local args=(server start-dev --ip 127.0.0.1 --port "$PORT" --ui-port "$UI_PORT" --db-filename "$DB_FILE"
     --namespace "$NAMESPACE" --log-format json --log-level warn)
   local sa; for sa in "${SEARCH_ATTRIBUTES[@]}"; do args+=(--search-attribute "$sa"); done
+  local dc; for dc in "${DEV_DYNAMIC_CONFIG[@]}"; do args+=(--dynamic-config-value "$dc"); done
+  # The UI's browser code calls this endpoint to decode payloads (npm run dev passes the gateway's).
   if [ -n "${TEMPORAL_UI_CODEC_ENDPOINT:-}" ]; then args+=(--ui-codec-endpoint "$TEMPORAL_UI_CODEC_ENDPOINT"); fi
+  printf '%s' "${TEMPORAL_UI_CODEC_ENDPOINT:-}" > "$DEV_DIR/codec-endpoint"
   # setsid: the server gets its own process group, so Ctrl-C in a parent terminal does not orphan it mid-write.
   setsid "$cli" "${args[@]}" >>"$LOG_FILE" 2>&1 < /dev/null &
   echo $! > "$PID_FILE"
@@ -134,5 +155,6 @@ case "${1:-}" in
   status) status ;;
   ensure-cli|cli-path) ensure_cli ;;
   logs) tail -n "${2:-50}" "$LOG_FILE" ;;
-  *) say "usage: $0 start|stop|restart|status|ensure-cli|logs"; exit 2 ;;
+  server-flags) server_flags ;;
+  *) say "usage: $0 start|stop|restart|status|ensure-cli|logs|server-flags"; exit 2 ;;
 esac

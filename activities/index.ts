@@ -14,7 +14,8 @@ import type { Catalog } from '../catalog/importer.js';
 import { evaluateMapping } from '../catalog/mapping.js';
 import { ActionFailure } from './action-errors.js';
 import type { ActionRunner } from './action-runner.js';
-import { summarizeBooking, type RollerBooking } from './booking.js';
+import { summarizeBooking } from './booking.js';
+import { readSessionBooking } from './booking-source.js';
 import type { Planner } from './planner/planner.js';
 import type { Logger } from '../observability/logger.js';
 
@@ -53,17 +54,13 @@ export interface ActivityDeps {
   runner: ActionRunner;
   planner: Planner;
   log: Logger;
+  /** overrides the catalog's `role: booking` read */
   bookingAction?: string;
 }
 
 export function createActivities(deps: ActivityDeps) {
   const { catalog, runner, planner, log } = deps;
-  const bookingAction = deps.bookingAction ?? 'get_booking';
-
-  async function readBookingRaw(context: SessionContext, token: string): Promise<RollerBooking> {
-    const res = await runner.run(bookingAction, {}, context, { token });
-    return res.body as RollerBooking;
-  }
+  const readBookingRaw = (context: SessionContext, token: string) => readSessionBooking(catalog, runner, context, token, deps.bookingAction);
 
   return {
     /** The ReAct planner (or the offline one): conversation → plan | question | refusal. */

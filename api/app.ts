@@ -8,12 +8,14 @@ import type { PayloadCodec } from '@temporalio/common';
 import type { Catalog } from '../catalog/importer.js';
 import type { Logger } from '../observability/logger.js';
 import { ApiError, sendProblem } from './problem.js';
-import { IdentityResolver, tokenHash } from './identity.js';
+import type { IdentityResolver } from './identity.js';
 import type { SessionService } from './session-service.js';
 import { mapTemporalError } from './session-service.js';
 import { sessionsRouter } from './routes/sessions.js';
 import { codecRouter } from './routes/codec.js';
 import type { createMetrics } from './metrics.js';
+import type { TokenSeal } from '../codec/token-seal.js';
+import type { CodecConfig } from './codec-auth.js';
 
 export const GATEWAY_OPENAPI = loadYaml(readFileSync(new URL('./openapi.yaml', import.meta.url), 'utf8')) as Record<string, unknown>;
 
@@ -24,7 +26,18 @@ export interface GatewayDeps {
   codec: PayloadCodec;
   metrics: ReturnType<typeof createMetrics>;
   log: Logger;
-  options: { maxWaitMs: number; rateLimitPerMinute: number; codecOperatorToken?: string; codecCorsOrigin: string; bodyLimit?: string };
+  /** seals the staff token before it goes into Temporal (only the worker opens it) */
+  seal: TokenSeal;
+  options: {
+    maxWaitMs: number;
+    rateLimitPerMinute: number;
+    clientRateLimitPerMinute: number;
+    authFailuresPerMinute: number;
+    writeScope: string;
+    trustProxy?: string;
+    codec: CodecConfig;
+    bodyLimit?: string;
+  };
 }
 
 type Authed = Request & { identity: { userId: string; venueId: string; scopes: string[] }; token: string };
@@ -35,6 +48,7 @@ export function createGatewayApp(deps: GatewayDeps) {
   app.disable('x-powered-by');
   app.set('etag', false);
   app.set('query parser', 'simple');
+  if (options.trustProxy) app.set('trust proxy', /^\d+$/.test(options.trustProxy) ? Number(options.trustProxy) : options.trustProxy === 'true' ? true : options.trustProxy);
   app.use(helmet());
 
   // metrics + access log (no headers, no bodies: they carry tokens and PII)
@@ -67,7 +81,27 @@ export function createGatewayApp(deps: GatewayDeps) {
     if (hasBody && !req.is('application/json')) return next(new ApiError(415, 'UNSUPPORTED_MEDIA_TYPE', 'Send the body as application/json.'));
     next();
   };
-  app.use('/codec', express.json({ limit: '4mb' }), codecRouter(deps.codec, options.codecOperatorToken, options.codecCorsOrigin));
+  // Per client address, before any credential is looked at: a flood costs no upstream call.
+  const perClient = rateLimit({
+    windowMs: 60_000,
+    limit: options.clientRateLimitPerMinute,
+    standardHeaders: 'draft-8',
+    legacyHeaders: false,
+    handler: (_req, _res, next) => next(new ApiError(429, 'RATE_LIMITED', 'Too many requests from this address; slow down and retry shortly.', {}, { 'Retry-After': '10' })),
+  });
+  // Failed sign-ins per client address: past the limit the address is refused before authentication.
+  const failedSignIns = rateLimit({
+    windowMs: 60_000,
+    limit: options.authFailuresPerMinute,
+    standardHeaders: 'draft-8',
+    legacyHeaders: false,
+    skipSuccessfulRequests: true,
+    requestWasSuccessful: (_req, res) => res.statusCode !== 401,
+    handler: (_req, _res, next) => next(new ApiError(429, 'SIGN_IN_THROTTLED', 'Too many failed sign-ins from this address; wait a minute before trying again.', {}, { 'Retry-After': '60' })),
+  });
+  app.use(['/v1', '/codec'], perClient, failedSignIns);
+
+  app.use('/codec', codecRouter(deps.codec, options.codec, log));
 
   // ROLLER bearer token → identity; everything under /v1 needs it
   const authenticate = async (req: Request, _res: Response, next: NextFunction) => {
@@ -76,7 +110,16 @@ export function createGatewayApp(deps: GatewayDeps) {
     if (!m) return next(new ApiError(401, 'UNAUTHORIZED', 'Send the ROLLER bearer token in the Authorization header.', {}, { 'WWW-Authenticate': 'Bearer' }));
     const token = m[1]!;
     (req as Authed).identity = await identity.resolve(token);
-    (req as Authed).token = token;
+    // from here on the token only travels sealed: Temporal (and whoever decodes its payloads) never sees it
+    (req as Authed).token = deps.seal.seal(token);
+    next();
+  };
+  // Starting a change and confirming one need the write scope; ROLLER is not left to refuse the write.
+  const needsWrite = (req: Request, _res: Response, next: NextFunction) => {
+    const writes = req.method === 'POST' && (req.path === '/' || /^\/[^/]+\/confirm\/?$/.test(req.path));
+    if (writes && !(req as Authed).identity.scopes.includes(options.writeScope)) {
+      return next(new ApiError(403, 'INSUFFICIENT_SCOPE', `This sign-in may read bookings but not change them (the ${options.writeScope} scope is needed).`));
+    }
     next();
   };
   const limiter = rateLimit({
@@ -85,12 +128,12 @@ export function createGatewayApp(deps: GatewayDeps) {
     standardHeaders: 'draft-8',
     legacyHeaders: false,
     // per identity (venue + user), whatever token the caller happens to hold
-    keyGenerator: (req) => ((req as Authed).identity ? `${(req as Authed).identity.venueId}:${(req as Authed).identity.userId}` : tokenHash((req as Authed).token ?? '')),
+    keyGenerator: (req) => `${(req as Authed).identity.venueId}:${(req as Authed).identity.userId}`,
     handler: (_req, _res, next) => next(new ApiError(429, 'RATE_LIMITED', 'Too many requests; slow down and retry shortly.', {}, { 'Retry-After': '10' })),
   });
 
   app.get('/v1/actions', authenticate, limiter, (_req, res) => void res.json({ actions: catalog.views().filter((a) => a.safety !== 'blocked') }));
-  app.use('/v1/sessions', requireJson, json, authenticate, limiter, sessionsRouter(service, options.maxWaitMs));
+  app.use('/v1/sessions', authenticate, limiter, needsWrite, requireJson, json, sessionsRouter(service, options.maxWaitMs));
 
   app.use((_req, _res, next) => next(new ApiError(404, 'NOT_FOUND', 'No such route.')));
   // eslint-disable-next-line @typescript-eslint/no-unused-vars
@@ -100,7 +143,7 @@ export function createGatewayApp(deps: GatewayDeps) {
     if (e?.type === 'entity.parse.failed') return sendProblem(res, new ApiError(400, 'BAD_JSON', 'The body is not valid JSON.'));
     if (e?.type === 'entity.too.large') return sendProblem(res, new ApiError(413, 'TOO_LARGE', 'The body is too large.'));
     if (e?.type === 'encoding.unsupported' || e?.type === 'charset.unsupported') return sendProblem(res, new ApiError(415, 'UNSUPPORTED_MEDIA_TYPE', 'Send the body as UTF-8 JSON.'));
-    if (typeof e?.status === 'number' && e.status >= 400 && e.status < 500) return sendProblem(res, new ApiError(e.status, 'BAD_REQUEST', 'The request could not be read.'));
+    if (typeof e?.status === 'number' && e.status >= 400 && e.status < 500) return sendProblem(res, new ApiError(400, 'BAD_REQUEST', 'The request could not be read.'));
     const mapped = mapTemporalError(err);
     log.warn({ code: mapped.code, err: err instanceof Error ? err.message : String(err) }, 'request failed');
     sendProblem(res, mapped);

@@ -2,7 +2,7 @@
 import { loadConfigOrExit } from '../config/config.js';
 import { createLogger } from '../observability/logger.js';
 import { loadCatalogOrThrow } from '../worker/create-worker.js';
-import { buildGateway } from './create-gateway.js';
+import { buildGateway, createGatewayServer } from './create-gateway.js';
 
 const config = loadConfigOrExit();
 const log = createLogger(config.logLevel, 'gateway');
@@ -10,7 +10,8 @@ const log = createLogger(config.logLevel, 'gateway');
 try {
   const catalog = await loadCatalogOrThrow(config.catalogDir);
   const { app, connection } = buildGateway(config, catalog, log);
-  const server = app.listen(config.gateway.port, config.gateway.host, () => log.info({ url: `http://${config.gateway.host}:${config.gateway.port}` }, 'gateway listening'));
+  const server = createGatewayServer(app, config.gateway);
+  server.listen(config.gateway.port, config.gateway.host, () => log.info({ url: `http://${config.gateway.host}:${config.gateway.port}` }, 'gateway listening'));
   server.on('error', (e) => {
     log.error({ err: e.message }, 'gateway could not listen');
     process.exit(1);

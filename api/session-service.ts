@@ -13,12 +13,17 @@ import { ApplicationFailure, WorkflowExecutionAlreadyStartedError, WorkflowNotFo
 import { status as grpcStatus } from '@grpc/grpc-js';
 import type { SessionInput, SessionState } from '../contracts/types.js';
 import { TERMINAL_PHASES } from '../contracts/types.js';
-import { confirmUpdate, declineUpdate, messageUpdate, stateQuery, waitForChangeUpdate } from '../workflows/messages.js';
+import { confirmUpdate, declineUpdate, detailsQuery, messageUpdate, stateQuery, type PublishedState, type SessionDetails } from '../workflows/messages.js';
 import { BookingIdKey, SessionPhaseKey, VenueIdKey } from '../workflows/search-attributes.js';
 import type { Identity } from './identity.js';
 import { ApiError } from './problem.js';
+import { StateWatch, type Payload } from './state-watch.js';
 
 const RPC_MS = 5000;
+/** plan/booking details held per gateway process (each is fixed per plan hash and booking version) */
+const DETAILS_CACHE = 2000;
+/** a start is retried with the same id within this budget (the first attempt may have created it) */
+const START_BUDGET_MS = 15_000;
 /** updates wait for a worker to run the session's next task, which takes longer under load */
 const UPDATE_MS = 30_000;
 
@@ -28,6 +33,11 @@ export interface StartRequest {
   locale?: string;
   timezone?: string;
   sessionKey?: string;
+}
+
+/** A retry of a start sends the same request; a different one under the same key is a mistake. */
+function requestHash(req: StartRequest): string {
+  return createHash('sha256').update(JSON.stringify([req.message, req.bookingId ?? null, req.locale ?? null, req.timezone ?? null])).digest('base64url');
 }
 
 function publicState(s: SessionState): SessionState {
@@ -77,19 +87,62 @@ export class SessionService {
     private readonly idleTimeoutMs: number,
     private readonly maxWaitMs: number,
     private readonly codec?: PayloadCodec,
-  ) {}
+  ) {
+    this.watch = new StateWatch(
+      client,
+      connection,
+      (id, payload) => this.fromMemo(id, payload),
+      (id) => this.rpc(() => this.handle(id).query(stateQuery)),
+    );
+  }
+
+  private readonly details = new Map<string, Promise<SessionDetails>>();
+
+  /** A memo payload → the full state: a trimmed memo gets its plan and booking from `details`. */
+  private async fromMemo(id: string, payload: Payload): Promise<SessionState> {
+    const [decoded] = this.codec ? await this.codec.decode([payload as never]) : [payload as never];
+    const s = defaultPayloadConverter.fromPayload<SessionState | PublishedState>(decoded!);
+    if (!('detailsByQuery' in s)) return s;
+    const { detailsByQuery: _trimmed, plan, booking, ...rest } = s;
+    if (!plan && !booking) return rest;
+    const d = await this.detailsOf(id, plan?.hash, booking?.version);
+    // a re-plan raced the read: the details are newer than this memo; read the whole state instead
+    if (d.plan?.hash !== plan?.hash || d.booking?.version !== booking?.version) return this.rpc(() => this.handle(id).query(stateQuery));
+    return { ...rest, plan: d.plan, booking: d.booking };
+  }
+
+  /** One query per plan and booking version per gateway process, shared by concurrent readers. */
+  private detailsOf(id: string, planHash?: string, bookingVersion?: string): Promise<SessionDetails> {
+    const key = `${id}\u0000${planHash ?? ''}\u0000${bookingVersion ?? ''}`;
+    let p = this.details.get(key);
+    if (!p) {
+      p = this.rpc(() => this.handle(id).query(detailsQuery));
+      p.catch(() => this.details.delete(key));
+      this.details.set(key, p);
+      if (this.details.size > DETAILS_CACHE) this.details.delete(this.details.keys().next().value!);
+    }
+    return p;
+  }
+
+  /** the shared upstream waits of this gateway process (one per watched session) */
+  readonly watch: StateWatch;
+
+  close(): void {
+    this.watch.close();
+  }
 
   /**
    * The state the session published as memo, read with one describe call that Temporal serves
    * without a worker round trip; only that memo field is decoded. Undefined when not published yet.
    */
+  /**
+   * The state the session published as memo, read with one describe call that Temporal serves
+   * without a worker round trip; only that memo field is decoded. Undefined when not published.
+   */
   private async publishedState(id: string, deadlineMs: number): Promise<SessionState | undefined> {
-    if (!this.codec) return undefined;
     const res = await this.rpc(() => this.client.workflowService.describeWorkflowExecution({ namespace: this.client.options.namespace, execution: { workflowId: id } }), deadlineMs);
     const field = res.workflowExecutionInfo?.memo?.fields?.sessionState;
-    if (!field) return undefined;
-    const [decoded] = await this.codec.decode([field as never]);
-    return defaultPayloadConverter.fromPayload<SessionState>(decoded!);
+    return field ? this.fromMemo(id, field) : undefined;
   }
 
   private rpc<T>(fn: () => Promise<T>, ms = RPC_MS): Promise<T> {
@@ -117,6 +170,24 @@ export class SessionService {
     return `sess_${createHash('sha256').update(`${identity.venueId}\u0000${identity.userId}\u0000${sessionKey}`).digest('base64url').slice(0, 32)}`;
   }
 
+  /** The state a session has before its first workflow task: published by the start itself. */
+  initialState(identity: Identity, sessionId: string): SessionState {
+    const now = new Date();
+    return {
+      sessionId,
+      phase: 'planning',
+      steps: [],
+      version: 1,
+      updatedAt: now.toISOString(),
+      expiresAt: new Date(now.getTime() + this.idleTimeoutMs).toISOString(),
+      owner: { userId: identity.userId, venueId: identity.venueId },
+    };
+  }
+
+  /**
+   * Starts the session and answers at once: no worker is waited for. The start carries the initial
+   * state as memo, so reads see a `planning` session until the worker publishes its own.
+   */
   async start(identity: Identity, token: string, req: StartRequest): Promise<{ state: SessionState; created: boolean }> {
     const sessionId = this.sessionIdFor(identity, req.sessionKey);
     const input: SessionInput = {
@@ -125,63 +196,85 @@ export class SessionService {
       token,
       idleTimeoutMs: this.idleTimeoutMs,
     };
-    let created = true;
-    try {
-      await this.connection.withDeadline(Date.now() + RPC_MS, () =>
-        this.client.workflow.start('bookingUpdateSession', {
-          workflowId: sessionId,
-          taskQueue: this.taskQueue,
-          args: [input],
-          // Temporal's own id conflict handling makes start idempotent: a second start with the same
-          // id (same caller + key) is refused by the server, and we answer with the existing session.
-          workflowIdConflictPolicy: 'FAIL',
-          workflowIdReusePolicy: 'REJECT_DUPLICATE',
-          typedSearchAttributes: [
-            { key: SessionPhaseKey, value: 'planning' },
-            { key: VenueIdKey, value: identity.venueId },
-            ...(req.bookingId ? [{ key: BookingIdKey, value: req.bookingId }] : []),
-          ],
-          staticSummary: `Booking update session${req.bookingId ? ` for ${req.bookingId}` : ''}`,
-        }),
-      );
-    } catch (e) {
-      // the same key after the session ended: answer with that session
-      if (!(e instanceof WorkflowExecutionAlreadyStartedError)) throw mapTemporalError(e);
-      created = false;
+    const initial = this.initialState(identity, sessionId);
+    const deadline = Date.now() + START_BUDGET_MS;
+    for (let attempt = 0; ; attempt++) {
+      try {
+        await this.connection.withDeadline(Math.min(deadline, Date.now() + RPC_MS * 2), () =>
+          this.client.workflow.start('bookingUpdateSession', {
+            workflowId: sessionId,
+            taskQueue: this.taskQueue,
+            args: [input],
+            // the initial state (read until the worker publishes its own) and what was asked, so a
+            // reused session key can be told apart from a retry (both encrypted)
+            memo: { sessionState: initial, request: requestHash(req) },
+            // Temporal's own id conflict handling makes start idempotent: a second start with the same
+            // id (same caller + key) is refused by the server, and we answer with the existing session.
+            workflowIdConflictPolicy: 'FAIL',
+            workflowIdReusePolicy: 'REJECT_DUPLICATE',
+            typedSearchAttributes: [
+              { key: SessionPhaseKey, value: 'planning' },
+              { key: VenueIdKey, value: identity.venueId },
+              ...(req.bookingId ? [{ key: BookingIdKey, value: req.bookingId }] : []),
+            ],
+            staticSummary: `Booking update session${req.bookingId ? ` for ${req.bookingId}` : ''}`,
+          }),
+        );
+        return { state: initial, created: true };
+      } catch (e) {
+        if (e instanceof WorkflowExecutionAlreadyStartedError) {
+          // A random id is ours alone: "already started" means an earlier attempt of this request
+          // created it (its answer was lost). With a session key, it is the caller's earlier session.
+          if (!req.sessionKey) return { state: initial, created: true };
+          const first = (await this.rpc(() => this.handle(sessionId).describe())).memo?.request;
+          // sessions started before the request was recorded carry no hash: they cannot be told apart
+          if (typeof first === 'string' && first !== requestHash(req)) {
+            throw new ApiError(409, 'SESSION_KEY_REUSED', 'This sessionKey was already used for a different request; use a new key for a new request.');
+          }
+          return { state: await this.stateFor(identity, sessionId), created: false };
+        }
+        const mapped = mapTemporalError(e);
+        // Temporal busy or unreachable: the start may or may not have happened; retrying with the
+        // same id cannot create a second session.
+        if (mapped.status !== 503 || Date.now() + 500 > deadline) throw mapped;
+        await new Promise((r) => setTimeout(r, Math.min(2000, 200 * 2 ** attempt)));
+      }
     }
-    // the first query waits for the session's first workflow task, which takes longer under load
-    const state = await this.stateFor(identity, sessionId, 20_000);
-    return { state, created };
   }
 
   /** The session's state if it belongs to this identity; 404 otherwise (no hint that it exists). */
   async stateFor(identity: Identity, id: string, deadlineMs = RPC_MS): Promise<SessionState> {
     if (!/^sess_[A-Za-z0-9_-]{16,64}$/.test(id)) throw new ApiError(404, 'SESSION_NOT_FOUND', 'No such session.');
-    // The published memo is served by Temporal without a worker round trip; sessions that have not
-    // published yet (first task pending, or started before the memo existed) are queried.
-    const state = (await this.publishedState(id, deadlineMs)) ?? (await this.rpc(() => this.handle(id).query(stateQuery), deadlineMs));
-    if (!state.owner || state.owner.userId !== identity.userId || state.owner.venueId !== identity.venueId) throw new ApiError(404, 'SESSION_NOT_FOUND', 'No such session.');
+    // A session this process is watching is already known; else the published memo is served by
+    // Temporal without a worker round trip. Sessions started before the memo existed are queried.
+    const state = this.watch.current(id) ?? (await this.publishedState(id, deadlineMs)) ?? (await this.rpc(() => this.handle(id).query(stateQuery), deadlineMs));
+    this.checkOwner(identity, state);
     return state;
   }
 
-  /** Long-poll: returns as soon as the version differs from `since` (or the wait ends). */
-  async waitForChange(id: string, since: number, waitMs: number): Promise<SessionState> {
+  private checkOwner(identity: Identity, state: SessionState) {
+    if (!state.owner || state.owner.userId !== identity.userId || state.owner.venueId !== identity.venueId) throw new ApiError(404, 'SESSION_NOT_FOUND', 'No such session.');
+  }
+
+  /**
+   * Long-poll: returns as soon as the version is past `state.version` or the session ends; when the
+   * wait runs out (or Temporal cannot be read) the answer is the latest state known — never an error
+   * for a session that exists.
+   */
+  async waitForChange(state: SessionState, waitMs: number): Promise<SessionState> {
     const ms = Math.min(Math.max(0, waitMs), this.maxWaitMs);
-    try {
-      return await this.rpc(() => this.handle(id).executeUpdate(waitForChangeUpdate, { args: [{ sinceVersion: since, timeoutMs: ms }] }), ms + RPC_MS);
-    } catch (e) {
-      // a finished session cannot take updates: its state is final, so answer with it
-      if (e instanceof ApiError && (e.code === 'SESSION_ENDED' || e.code === 'REJECTED' || e.code === 'SESSION_NOT_FOUND')) return this.rpc(() => this.handle(id).query(stateQuery));
-      throw e;
-    }
+    const next = await this.watch.waitForChange(state.sessionId, state.version, ms);
+    return next && next.version >= state.version ? { ...next, owner: next.owner ?? state.owner } : state;
   }
 
   /** Waits until `done(state)` or the wait ends, from a state already read. */
-  async waitUntil(id: string, state: SessionState, waitMs: number, done: (s: SessionState) => boolean): Promise<SessionState> {
+  async waitUntil(state: SessionState, waitMs: number, done: (s: SessionState) => boolean): Promise<SessionState> {
     const deadline = Date.now() + Math.min(waitMs, this.maxWaitMs);
     let s = state;
     while (!done(s) && !isTerminal(s) && Date.now() < deadline) {
-      s = await this.waitForChange(id, s.version, deadline - Date.now());
+      const next = await this.waitForChange(s, deadline - Date.now());
+      if (next.version === s.version && next.phase === s.phase) break;
+      s = next;
     }
     return s;
   }
@@ -193,19 +286,59 @@ export class SessionService {
     return state;
   }
 
-  async message(identity: Identity, id: string, token: string, text: string): Promise<SessionState> {
-    await this.openStateFor(identity, id);
-    return this.rpc(() => this.handle(id).executeUpdate(messageUpdate, { args: [{ text, token }] }), UPDATE_MS);
+  /**
+   * Runs an update with a deterministic id: Temporal attaches a retry with the same id to the first
+   * request and answers with its result, so a retried request never acts twice.
+   */
+  private update(id: string, run: (h: WorkflowHandle) => Promise<SessionState>): Promise<SessionState> {
+    return this.rpc(() => run(this.handle(id)), UPDATE_MS);
   }
 
-  async confirm(identity: Identity, id: string, token: string, planHash: string): Promise<SessionState> {
-    await this.openStateFor(identity, id);
-    return this.rpc(() => this.handle(id).executeUpdate(confirmUpdate, { args: [{ planHash, token }] }), UPDATE_MS);
+  /** `Idempotency-Key` → update id (hashed: the key is the client's and may be long). */
+  private static keyed(kind: string, key: string): string {
+    return `${kind}:${createHash('sha256').update(key).digest('base64url').slice(0, 32)}`;
+  }
+
+  async message(identity: Identity, id: string, token: string, text: string, idempotencyKey?: string): Promise<SessionState> {
+    const updateId = idempotencyKey ? SessionService.keyed('message', idempotencyKey) : undefined;
+    if (!updateId) await this.openStateFor(identity, id);
+    else await this.stateFor(identity, id);
+    return this.update(id, (h) => h.executeUpdate(messageUpdate, { args: [{ text, token }], updateId }));
+  }
+
+  /**
+   * Confirming the plan with hash H is update `confirm:H` (or the client's Idempotency-Key): a retry
+   * returns the first confirm's result. After the session has closed Temporal no longer takes
+   * updates; then a confirm of the plan that was executed answers with the session's final state.
+   */
+  async confirm(identity: Identity, id: string, token: string, planHash: string, idempotencyKey?: string): Promise<SessionState> {
+    const state = await this.stateFor(identity, id);
+    const updateId = idempotencyKey ? SessionService.keyed('confirm', idempotencyKey) : `confirm:${planHash}`;
+    if (isTerminal(state)) {
+      if (SessionService.executedPlan(state, planHash)) return state;
+      throw new ApiError(409, 'WRONG_PHASE', `the session has ended (${state.phase}); start a new one`);
+    }
+    try {
+      return await this.update(id, (h) => h.executeUpdate(confirmUpdate, { args: [{ planHash, token }], updateId }));
+    } catch (e) {
+      // closed between the read and the update: the same answer as above
+      if (e instanceof ApiError && (e.code === 'SESSION_ENDED' || e.code === 'SESSION_NOT_FOUND')) {
+        const now = await this.stateFor(identity, id);
+        if (SessionService.executedPlan(now, planHash)) return now;
+      }
+      throw e;
+    }
+  }
+
+  /** The session ran the plan with this hash (it was confirmed: a step left `pending`). */
+  private static executedPlan(s: SessionState, planHash: string): boolean {
+    return s.plan?.hash === planHash && s.steps.some((st) => st.status !== 'pending');
   }
 
   async decline(identity: Identity, id: string): Promise<SessionState> {
     await this.openStateFor(identity, id);
-    return this.rpc(() => this.handle(id).executeUpdate(declineUpdate, { args: [{}] }), UPDATE_MS);
+    // only one decline can ever be accepted: a retry attaches to it
+    return this.update(id, (h) => h.executeUpdate(declineUpdate, { args: [{}], updateId: 'decline' }));
   }
 
   static publicState = publicState;

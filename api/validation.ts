@@ -51,9 +51,13 @@ export function validateBody<T>(name: keyof typeof schemas, body: unknown): T {
   return value as T;
 }
 
-/** `?wait=<seconds>`: how long a request may hold for a change (bounded by MAX_WAIT_MS). */
+/** The documented upper bound of `?wait=` (api/openapi.yaml, README). */
+export const MAX_WAIT_SECONDS = 25;
+
+/** `?wait=<seconds>`: how long a request may hold for a change (0-25 s, and never past MAX_WAIT_MS). */
 export function parseWait(raw: unknown, maxMs: number): number {
   if (raw === undefined) return 0;
   if (typeof raw !== 'string' || !/^\d{1,3}(\.\d{1,3})?$/.test(raw)) throw new ApiError(400, 'VALIDATION', 'wait must be a number of seconds', { errors: [{ field: 'wait', message: 'must be a number of seconds' }] });
+  if (Number(raw) > MAX_WAIT_SECONDS) throw new ApiError(400, 'VALIDATION', `wait must be at most ${MAX_WAIT_SECONDS} seconds`, { errors: [{ field: 'wait', message: `must be at most ${MAX_WAIT_SECONDS} seconds` }] });
   return Math.min(Number(raw) * 1000, maxMs);
 }

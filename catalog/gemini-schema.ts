@@ -10,7 +10,7 @@ const CONSTRAINTS = ['minimum', 'maximum', 'exclusiveMinimum', 'exclusiveMaximum
 
 export const GEMINI_TOOL_NAME = /^[A-Za-z_][A-Za-z0-9_.-]{0,63}$/;
 
-function mergeAllOf(schema: JsonSchema): JsonSchema {
+export function mergeAllOf(schema: JsonSchema): JsonSchema {
   if (!Array.isArray(schema.allOf)) return schema;
   const { allOf, ...rest } = schema;
   const merged: JsonSchema = { ...rest };
@@ -25,6 +25,41 @@ function mergeAllOf(schema: JsonSchema): JsonSchema {
   return merged;
 }
 
+function isObjectLike(s: JsonSchema): boolean {
+  return s.type === 'object' || (s.type === undefined && (s.properties !== undefined || Array.isArray(s.allOf)));
+}
+
+function variantLabel(s: JsonSchema): string {
+  return s.title ?? `{${Object.keys(s.properties ?? {}).join(', ')}}`;
+}
+
+/**
+ * A top-level oneOf/anyOf of objects flattened into one object whose properties are all the
+ * branches' (required only when every branch requires it), with the variants named in the
+ * description. Anything else is returned as it is.
+ */
+export function flattenUnion(schema: JsonSchema): JsonSchema {
+  for (const key of ['oneOf', 'anyOf'] as const) {
+    if (!Array.isArray(schema[key])) continue;
+    const branches = (schema[key] as JsonSchema[]).map(mergeAllOf).filter((b) => b.type !== 'null');
+    if (branches.length < 2 || !branches.every(isObjectLike)) continue; // one branch (+ null): nullable, below
+    const { [key]: _drop, ...rest } = schema;
+    const properties: Record<string, JsonSchema> = { ...(rest.properties ?? {}) };
+    for (const b of branches) for (const [k, v] of Object.entries<JsonSchema>(b.properties ?? {})) properties[k] ??= v;
+    const required = [...(rest.required ?? []), ...Object.keys(properties).filter((k) => branches.every((b) => (b.required ?? []).includes(k)))];
+    const note = `Exactly ${key === 'oneOf' ? 'one' : 'one or more'} of these shapes: ${branches.map(variantLabel).join(' | ')}.`;
+    return {
+      ...rest,
+      type: 'object',
+      properties,
+      ...(required.length ? { required: [...new Set(required)] } : {}),
+      ...((schema[key] as JsonSchema[]).some((b) => b.type === 'null') ? { nullable: true } : {}),
+      description: [rest.description, note].filter(Boolean).join(' '),
+    };
+  }
+  return schema;
+}
+
 function describeConstraints(schema: JsonSchema, droppedFormat?: string): string {
   const notes: string[] = [];
   for (const c of CONSTRAINTS) if (schema[c] !== undefined) notes.push(`${c} ${JSON.stringify(schema[c])}`);
@@ -33,17 +68,22 @@ function describeConstraints(schema: JsonSchema, droppedFormat?: string): string
 }
 
 export function toGeminiSchema(input: JsonSchema): JsonSchema {
-  let schema = mergeAllOf(input);
-  // oneOf/anyOf: a union of consts becomes an enum; otherwise keep the first non-null branch.
+  let schema = flattenUnion(mergeAllOf(input));
+  // Other unions are never collapsed silently: consts become an enum, one real branch (plus null)
+  // becomes that branch, nullable; mixed branches become a string that names every branch.
   for (const key of ['oneOf', 'anyOf'] as const) {
     if (Array.isArray(schema[key])) {
       const branches: JsonSchema[] = schema[key];
       const { [key]: _drop, ...rest } = schema;
-      const nonNull = branches.filter((b) => b.type !== 'null');
+      const nonNull = branches.filter((b) => b.type !== 'null').map(mergeAllOf);
+      const nullable = nonNull.length < branches.length ? { nullable: true } : {};
       if (nonNull.every((b) => b.const !== undefined)) {
-        schema = { ...rest, type: 'string', enum: nonNull.map((b) => String(b.const)) };
+        schema = { ...rest, type: 'string', enum: nonNull.map((b) => String(b.const)), ...nullable };
+      } else if (nonNull.length === 1) {
+        schema = { ...rest, ...nonNull[0], ...(rest.description ? { description: rest.description } : {}), ...nullable };
       } else {
-        schema = { ...rest, ...mergeAllOf(nonNull[0] ?? {}), ...(nonNull.length < branches.length ? { nullable: true } : {}) };
+        const kinds = nonNull.map((b) => b.title ?? b.format ?? b.type ?? 'value').join(' or ');
+        schema = { ...rest, type: 'string', description: [rest.description, `One of: ${kinds} (send the value as text).`].filter(Boolean).join(' '), ...nullable };
       }
     }
   }
@@ -74,8 +114,13 @@ export function toGeminiSchema(input: JsonSchema): JsonSchema {
   if (nullable) out.nullable = true;
   if (out.type === 'object') {
     const props = schema.properties ?? {};
-    out.properties = Object.fromEntries(Object.entries(props).map(([k, v]) => [k, toGeminiSchema(v as JsonSchema)]));
-    const req = (schema.required ?? []).filter((r: string) => r in props);
+    const req: string[] = (schema.required ?? []).filter((r: string) => r in props);
+    const compiled = Object.entries(props).map(([k, v]) => [k, toGeminiSchema(v as JsonSchema)] as const);
+    // Gemini rejects objects without properties: an optional free-form member is left out of the
+    // model's view (named in the description); a required one stays and lint reports it.
+    const freeForm = compiled.filter(([k, v]) => (isFreeForm(v) || (v.type === 'array' && isFreeForm(v.items))) && !req.includes(k)).map(([k]) => k);
+    out.properties = Object.fromEntries(compiled.filter(([k]) => !freeForm.includes(k)));
+    if (freeForm.length) out.description = [out.description, `(free-form ${freeForm.join(', ')} not settable here)`].filter(Boolean).join(' ');
     if (req.length) out.required = req;
   }
   if (out.type === 'array') {
@@ -89,9 +134,14 @@ export function toGeminiSchema(input: JsonSchema): JsonSchema {
 const ALLOWED_KEYS = new Set(['type', 'format', 'description', 'nullable', 'enum', 'properties', 'required', 'items', 'minItems', 'maxItems']);
 const ALLOWED_TYPES = new Set(['string', 'number', 'integer', 'boolean', 'array', 'object']);
 
+function isFreeForm(s: JsonSchema): boolean {
+  return s.type === 'object' && Object.keys(s.properties ?? {}).length === 0;
+}
+
 /** Problems Gemini would reject in a compiled schema; empty when it is acceptable. */
 export function geminiSchemaProblems(schema: JsonSchema, at = '$'): string[] {
   const problems: string[] = [];
+  if (at !== '$' && isFreeForm(schema)) problems.push(`${at}: free-form object (no properties) is rejected by Gemini; leave it out of params, or describe its properties in the document`);
   for (const key of Object.keys(schema)) if (!ALLOWED_KEYS.has(key)) problems.push(`${at}: keyword "${key}" is not accepted by Gemini`);
   if (!ALLOWED_TYPES.has(schema.type)) problems.push(`${at}: type ${JSON.stringify(schema.type)} is not a single Gemini type`);
   if (schema.enum && (!Array.isArray(schema.enum) || schema.enum.some((e: unknown) => typeof e !== 'string'))) problems.push(`${at}: enum must hold strings only`);

@@ -3,14 +3,17 @@
 // same loader serves the worker (refuse to start) and `npm run catalog -- lint` (one line each).
 import { readdirSync, readFileSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
-import SwaggerParser from '@apidevtools/swagger-parser';
 import { load as loadYaml } from 'js-yaml';
 import { Ajv } from 'ajv';
-import type { ActionView, AtomicAction, JsonSchema, ParamMapping, Safety } from '../contracts/types.js';
-import { GEMINI_TOOL_NAME, geminiSchemaProblems, toGeminiSchema } from './gemini-schema.js';
-import { mappingProblems } from './mapping.js';
+import type { ActionView, ApiBinding, AtomicAction, AuthSpec, FixedParam, JsonSchema, ParamMapping, Safety } from '../contracts/types.js';
+import { GEMINI_TOOL_NAME, flattenUnion, geminiSchemaProblems, mergeAllOf, toGeminiSchema } from './gemini-schema.js';
+import { mappingProblems, schemaHasPath } from './mapping.js';
+import { BOOKING_SHAPE } from './booking-shape.js';
+import { normaliseNullable, OpenApiDocument, RECURSION_DEPTH, RefError, remoteRefs } from './loader.js';
 
 export interface CatalogProblem {
+  /** warnings are printed by lint but do not stop the worker */
+  severity?: 'error' | 'warning';
   file: string;
   operationId?: string;
   field?: string;
@@ -19,7 +22,7 @@ export interface CatalogProblem {
 
 export function formatProblem(p: CatalogProblem): string {
   const where = [p.operationId, p.field].filter(Boolean).join('.');
-  return `${p.file}${where ? `: ${where}` : ''}: ${p.message}`;
+  return `${p.severity === 'warning' ? 'warning: ' : ''}${p.file}${where ? `: ${where}` : ''}: ${p.message}`;
 }
 
 const SPECIAL_HEADERS = new Set(['if-match', 'idempotency-key', 'authorization']);
@@ -38,15 +41,26 @@ interface Operation {
 
 export interface LoadedSpec {
   file: string;
+  /** the document as written (refs unresolved) */
   document: JsonSchema;
+  /** info.title, named in error messages */
+  title: string;
+  /** operations whose refs all resolved */
   operations: Map<string, Operation>;
+  /** operationId → why its refs could not be resolved (only these operations fail) */
+  broken: Map<string, string>;
+  /** operationId → recursive schema refs cut off at RECURSION_DEPTH */
+  recursive: Map<string, string[]>;
+  /** document-level notes (refs in examples that were not fetched, broken path items) */
+  notes: string[];
 }
 
 interface OverlayAction {
   id: string;
   description: string;
   readOnly?: boolean;
-  params?: Record<string, { from?: string; description?: string }>;
+  kind?: 'read' | 'write';
+  params?: Record<string, { from?: string; description?: string; format?: string }>;
   context?: Record<string, string>;
   critical?: string[];
   meaning?: Record<string, Meaning>;
@@ -56,12 +70,27 @@ interface OverlayAction {
   capture?: { action: string; params?: Record<string, string> };
   compensation?: { action: string; params: Record<string, string> };
   changes?: string;
+  set?: Record<string, unknown>;
+  expose?: boolean;
+  idempotency?: { header?: string; body?: string };
+  role?: 'booking';
+  booking?: string;
+}
+
+interface Overlay {
+  spec?: string;
+  title?: string;
+  server?: { variable: string; default?: string };
+  auth?: AuthSpec;
+  actions: Record<string, OverlayAction>;
 }
 
 export class Catalog {
   readonly actions = new Map<string, AtomicAction>();
   /** response schema of each action's success answer, for mapping checks and sandbox tests */
   readonly responseSchemas = new Map<string, JsonSchema | undefined>();
+  /** lint warnings: printed, but they do not stop the worker */
+  readonly warnings: CatalogProblem[] = [];
   constructor(readonly specs: LoadedSpec[], readonly problems: CatalogProblem[]) {}
 
   get(id: string): AtomicAction | undefined {
@@ -74,8 +103,19 @@ export class Catalog {
     return a;
   }
 
+  /** The actions offered to the planner (compensation-only ones, `expose: false`, are left out). */
   list(): AtomicAction[] {
+    return this.all().filter((a) => a.expose !== false);
+  }
+
+  /** Every action, compensation-only ones included. */
+  all(): AtomicAction[] {
     return [...this.actions.values()];
+  }
+
+  /** The read that gives the session's booking (overlay `role: booking`). */
+  bookingSource(): AtomicAction | undefined {
+    return this.all().find((a) => a.role === 'booking');
   }
 
   /** The catalog as the planner sees it. */
@@ -93,21 +133,45 @@ export class Catalog {
   }
 
   byOperationId(operationId: string): AtomicAction | undefined {
-    return this.list().find((a) => a.operationId === operationId);
+    return this.all().find((a) => a.operationId === operationId);
   }
 }
 
 export async function loadSpec(file: string): Promise<LoadedSpec> {
-  const raw = file.endsWith('.json') ? JSON.parse(readFileSync(file, 'utf8')) : loadYaml(readFileSync(file, 'utf8'));
-  const document = (await SwaggerParser.dereference(structuredClone(raw) as never)) as JsonSchema;
+  const doc = await OpenApiDocument.open(file);
+  const document = doc.raw;
   const operations = new Map<string, Operation>();
-  for (const [path, pathItem] of Object.entries<JsonSchema>(document.paths ?? {})) {
+  const broken = new Map<string, string>();
+  const recursive = new Map<string, string[]>();
+  const notes = remoteRefs(document).filter((r) => r.inExample).map((r) => `external $ref in an example value ignored (never downloaded): "${r.ref}"`);
+  for (const [path, rawItem] of Object.entries<JsonSchema>(document.paths ?? {})) {
+    let item = rawItem;
+    if (typeof rawItem.$ref === 'string') {
+      try {
+        item = doc.resolve({ $ref: rawItem.$ref }, { recursive: new Set() }) as JsonSchema;
+      } catch (e) {
+        // a path item that is itself a broken $ref: its operations cannot be named, so name the path
+        notes.push(`${path}: ${(e as Error).message}`);
+        continue;
+      }
+    }
     for (const method of HTTP_METHODS) {
-      const op = pathItem[method];
-      if (op?.operationId) operations.set(op.operationId, { operationId: op.operationId, method: method.toUpperCase(), path, op, pathItem });
+      const rawOp = item[method];
+      if (!rawOp?.operationId) continue;
+      const operationId = String(rawOp.operationId);
+      const found = { recursive: new Set<string>() };
+      try {
+        const op = normaliseNullable(doc.resolve(rawOp, found)) as JsonSchema;
+        const itemParams = normaliseNullable(doc.resolve(item.parameters ?? [], found)) as JsonSchema[];
+        operations.set(operationId, { operationId, method: method.toUpperCase(), path, op, pathItem: { parameters: itemParams } });
+        if (found.recursive.size) recursive.set(operationId, [...found.recursive]);
+      } catch (e) {
+        if (!(e instanceof RefError)) throw e;
+        broken.set(operationId, e.message);
+      }
     }
   }
-  return { file, document, operations };
+  return { file, document, title: doc.title, operations, broken, recursive, notes };
 }
 
 function findSpecFor(dir: string, overlayFile: string, declared?: string): string | undefined {
@@ -128,11 +192,12 @@ export async function loadCatalog(dir: string): Promise<Catalog> {
   const problems: CatalogProblem[] = [];
   const overlays = readdirSync(dir).filter((f) => /\.actions\.ya?ml$/.test(f)).sort();
   const specs: LoadedSpec[] = [];
-  const pending: Array<{ file: string; spec: LoadedSpec; operationId: string; meta: OverlayAction }> = [];
+  const warnings: CatalogProblem[] = [];
+  const pending: Array<{ file: string; spec: LoadedSpec; operationId: string; meta: OverlayAction; api: ApiBinding }> = [];
 
   for (const overlayName of overlays) {
     const file = join(dir, overlayName);
-    let overlay: { spec?: string; actions: Record<string, OverlayAction> };
+    let overlay: Overlay;
     try {
       overlay = loadYaml(readFileSync(file, 'utf8')) as typeof overlay;
     } catch (e) {
@@ -141,11 +206,13 @@ export async function loadCatalog(dir: string): Promise<Catalog> {
     }
     if (!validateOverlay(overlay)) {
       for (const err of validateOverlay.errors ?? []) {
-        const parts = err.instancePath.split('/').filter(Boolean); // actions/<opId>/<field>...
+        if (err.keyword === 'if') continue; // its `then` error says what is missing
+        const parts = err.instancePath.split('/').filter(Boolean); // actions/<opId>/<field>... or a document field
+        const inAction = parts[0] === 'actions';
         problems.push({
           file: overlayName,
-          operationId: parts[0] === 'actions' ? parts[1] : undefined,
-          field: parts.slice(2).join('.') || (err.params as { additionalProperty?: string }).additionalProperty,
+          operationId: inAction ? parts[1] : undefined,
+          field: (inAction ? parts.slice(2) : parts).join('.') || (err.params as { additionalProperty?: string }).additionalProperty,
           message: err.message ?? 'invalid',
         });
       }
@@ -163,19 +230,32 @@ export async function loadCatalog(dir: string): Promise<Catalog> {
       problems.push({ file: basename(specFile), message: `OpenAPI document invalid: ${(e as Error).message.split('\n')[0]}` });
       continue;
     }
-    if (!specs.includes(spec)) specs.push(spec);
+    const specName = basename(specFile);
+    if (!specs.includes(spec)) {
+      specs.push(spec);
+      for (const note of spec.notes) warnings.push({ severity: 'warning', file: specName, message: note });
+    }
+    const api = apiBinding(overlayName, overlay, spec, problems);
     for (const [operationId, meta] of Object.entries(overlay.actions)) {
-      if (!spec.operations.has(operationId)) {
-        problems.push({ file: overlayName, operationId, message: `unknown operationId: ${basename(specFile)} has no such operation` });
+      const brokenRef = spec.broken.get(operationId);
+      if (brokenRef) {
+        problems.push({ file: specName, operationId, message: brokenRef });
         continue;
       }
-      pending.push({ file: overlayName, spec, operationId, meta });
+      if (!spec.operations.has(operationId)) {
+        problems.push({ file: overlayName, operationId, message: `unknown operationId: ${specName} has no such operation` });
+        continue;
+      }
+      for (const ref of spec.recursive.get(operationId) ?? [])
+        warnings.push({ severity: 'warning', file: specName, operationId, message: `recursive schema "${ref}" compiled to depth ${RECURSION_DEPTH}; deeper levels are free-form` });
+      pending.push({ file: overlayName, spec, operationId, meta, api });
     }
   }
 
   const catalog = new Catalog(specs, problems);
+  catalog.warnings.push(...warnings);
   for (const p of pending) {
-    const action = buildAction(p.file, p.spec, p.spec.operations.get(p.operationId)!, p.meta, problems);
+    const action = buildAction(p.file, p.spec, p.spec.operations.get(p.operationId)!, p.meta, p.api, problems);
     if (!action) continue;
     if (catalog.actions.has(action.id)) {
       problems.push({ file: p.file, operationId: p.operationId, field: 'id', message: `duplicate action id "${action.id}" (also ${catalog.actions.get(action.id)!.operationId})` });
@@ -188,9 +268,34 @@ export async function loadCatalog(dir: string): Promise<Catalog> {
   return catalog;
 }
 
-function buildAction(file: string, spec: LoadedSpec, operation: Operation, meta: OverlayAction, problems: CatalogProblem[]): AtomicAction | undefined {
+/** Server, auth and title of one overlay's API. Without `server` the ROLLER base URL is used. */
+function apiBinding(file: string, overlay: Overlay, spec: LoadedSpec, problems: CatalogProblem[]): ApiBinding {
+  const binding: ApiBinding = { title: overlay.title ?? spec.title, auth: overlay.auth ?? { type: 'passthrough' } };
+  if (overlay.server) {
+    binding.serverVariable = overlay.server.variable;
+    const fromDoc = firstServerUrl(spec.document);
+    const fallback = overlay.server.default ?? fromDoc;
+    if (fallback) binding.serverDefault = fallback.replace(/\/+$/, '');
+    else if (fromDoc === undefined && spec.document.servers?.length) problems.push({ file, field: 'server', message: 'the document\'s first server URL is not absolute; set server.default' });
+  }
+  return binding;
+}
+
+/** The document's first absolute server URL with its variables at their defaults (base path kept). */
+function firstServerUrl(document: JsonSchema): string | undefined {
+  const server = document.servers?.[0];
+  if (!server?.url) return undefined;
+  const url = String(server.url).replace(/\{([^}]+)\}/g, (_m, name: string) => String(server.variables?.[name]?.default ?? ''));
+  return /^https?:\/\//.test(url) ? url : undefined;
+}
+
+// A write named or routed like this undoes money or a booking: the overlay must say how safe it is.
+const DESTRUCTIVE = /cancel|void|refund|delete/i;
+
+function buildAction(file: string, spec: LoadedSpec, operation: Operation, meta: OverlayAction, api: ApiBinding, problems: CatalogProblem[]): AtomicAction | undefined {
   const at = (field: string, message: string) => problems.push({ file, operationId: operation.operationId, field, message });
-  const wire = new Map<string, { in: ParamMapping['in']; required: boolean; schema: JsonSchema; description?: string }>();
+  type Wire = { in: ParamMapping['in']; required: boolean; schema: JsonSchema; description?: string; style?: string; explode?: boolean };
+  const wire = new Map<string, Wire>();
   const parameters: JsonSchema[] = [...(operation.pathItem.parameters ?? []), ...(operation.op.parameters ?? [])];
   let acceptsIfMatch = false;
   let acceptsIdempotencyKey = false;
@@ -200,9 +305,18 @@ function buildAction(file: string, spec: LoadedSpec, operation: Operation, meta:
     if (p.in === 'header' && lname === 'idempotency-key') acceptsIdempotencyKey = true;
     if (p.in === 'header' && SPECIAL_HEADERS.has(lname)) continue;
     if (p.in === 'cookie') continue;
-    wire.set(p.name, { in: p.in, required: p.in === 'path' || p.required === true, schema: p.schema ?? { type: 'string' }, description: p.description });
+    wire.set(p.name, {
+      in: p.in,
+      required: p.in === 'path' || p.required === true,
+      schema: p.schema ?? { type: 'string' },
+      description: p.description,
+      ...(typeof p.style === 'string' ? { style: p.style } : {}),
+      ...(typeof p.explode === 'boolean' ? { explode: p.explode } : {}),
+    });
   }
-  const body = operation.op.requestBody?.content?.['application/json']?.schema as JsonSchema | undefined;
+  const rawBody = (operation.op.requestBody?.content?.['application/json'] ?? Object.entries<JsonSchema>(operation.op.requestBody?.content ?? {}).find(([t]) => /\+json$/.test(t))?.[1])?.schema as JsonSchema | undefined;
+  // allOf merged; a top-level oneOf/anyOf is flattened to optional properties (the API validates the variant)
+  const body = rawBody ? flattenUnion(mergeAllOf(rawBody)) : undefined;
   const bodyRequired = new Set<string>(operation.op.requestBody?.required ? body?.required ?? [] : []);
   for (const [name, schema] of Object.entries<JsonSchema>(body?.properties ?? {})) {
     if (!wire.has(name)) wire.set(name, { in: 'body', required: bodyRequired.has(name), schema, description: schema.description });
@@ -210,11 +324,24 @@ function buildAction(file: string, spec: LoadedSpec, operation: Operation, meta:
 
   const context = meta.context ?? {};
   for (const wireName of Object.keys(context)) if (!wire.has(wireName)) at(`context.${wireName}`, `no parameter named "${wireName}" in the operation`);
+  const fixed: FixedParam[] = [];
+  for (const [wireName, value] of Object.entries(meta.set ?? {})) {
+    const w = wire.get(wireName) ?? [...wire.entries()].find(([n, x]) => x.in === 'header' && n.toLowerCase() === wireName.toLowerCase())?.[1];
+    if (!w) at(`set.${wireName}`, `no parameter named "${wireName}" in the operation`);
+    else if (w.in === 'body') at(`set.${wireName}`, `"${wireName}" is a body property; set fixes header, query and path values only`);
+    else if (wireName in context) at(`set.${wireName}`, `"${wireName}" is already filled from context`);
+    else fixed.push({ wireName: [...wire.keys()].find((n) => n.toLowerCase() === wireName.toLowerCase()) ?? wireName, in: w.in, value, ...(w.style ? { style: w.style } : {}), ...(w.explode !== undefined ? { explode: w.explode } : {}) });
+  }
+  const isFixed = (wireName: string) => fixed.some((f) => f.wireName === wireName);
 
-  const exposed: Record<string, { from?: string; description?: string }> = meta.params ?? Object.fromEntries([...wire.keys()].filter((w) => !(w in context)).map((w) => [w, {}]));
+  const exposed: Record<string, { from?: string; description?: string; format?: string }> =
+    meta.params ?? Object.fromEntries([...wire.keys()].filter((w) => !(w in context) && !isFixed(w)).map((w) => [w, {}]));
   const request: ParamMapping[] = [];
   const properties: Record<string, JsonSchema> = {};
   const required: string[] = [];
+  const mapping = (name: string, wireName: string, w: Wire): ParamMapping => ({
+    name, wireName, in: w.in, required: w.required, ...(w.style ? { style: w.style } : {}), ...(w.explode !== undefined ? { explode: w.explode } : {}),
+  });
   for (const [name, opts] of Object.entries(exposed)) {
     const wireName = opts.from ?? name;
     const w = wire.get(wireName);
@@ -222,24 +349,51 @@ function buildAction(file: string, spec: LoadedSpec, operation: Operation, meta:
       at(`params.${name}`, `no parameter named "${wireName}" in the operation`);
       continue;
     }
-    properties[name] = { ...w.schema, ...(opts.description ?? w.description ? { description: opts.description ?? w.description } : {}) };
+    if (isFixed(wireName)) at(`params.${name}`, `"${wireName}" is fixed by set and cannot also be exposed`);
+    properties[name] = { ...w.schema, ...(opts.description ?? w.description ? { description: opts.description ?? w.description } : {}), ...(opts.format ? { format: opts.format } : {}) };
     if (w.required) required.push(name);
-    request.push({ name, wireName, in: w.in, required: w.required });
+    request.push(mapping(name, wireName, w));
   }
   for (const [wireName, w] of wire) {
-    if (wireName in context) request.push({ name: wireName, wireName, in: w.in, required: w.required });
-    else if (w.required && !request.some((r) => r.wireName === wireName)) at('params', `required parameter "${wireName}" is neither exposed nor filled from context`);
+    if (wireName in context) request.push(mapping(wireName, wireName, w));
+    else if (w.required && !isFixed(wireName) && !request.some((r) => r.wireName === wireName)) {
+      // a required parameter the model never sees: its schema default, else a lint error
+      if (w.schema?.default !== undefined) fixed.push({ wireName, in: w.in, value: w.schema.default, ...(w.style ? { style: w.style } : {}), ...(w.explode !== undefined ? { explode: w.explode } : {}) });
+      else at('params', `required parameter "${wireName}" is neither exposed, filled from context, fixed by set, nor defaulted in the schema`);
+    }
   }
   const paramsSchema: JsonSchema = { type: 'object', properties, additionalProperties: false, ...(required.length ? { required } : {}) };
   if (body?.minProperties && Object.keys(properties).some((p) => wire.get(exposed[p]?.from ?? p)?.in === 'body')) paramsSchema.minProperties = body.minProperties;
 
-  const kind = operation.method === 'GET' || operation.method === 'HEAD' ? 'read' : 'write';
+  const kind = meta.kind ?? (operation.method === 'GET' || operation.method === 'HEAD' ? 'read' : 'write');
+  if (kind === 'write' && meta.safety === undefined) {
+    const said = [operation.operationId, operation.path, operation.op.summary ?? ''].find((t) => DESTRUCTIVE.test(String(t)));
+    if (operation.method === 'DELETE' || said !== undefined)
+      at('safety', `${operation.method === 'DELETE' ? 'a DELETE' : `a write that says "${String(said).match(DESTRUCTIVE)![0]}"`} must set safety explicitly (normal, high_risk or blocked)`);
+  }
   const safety: Safety = meta.safety ?? (operation.method === 'DELETE' ? 'blocked' : kind === 'read' ? 'normal' : 'high_risk');
   for (const c of meta.critical ?? []) if (!(c in properties)) at(`critical.${c}`, `"${c}" is not an exposed parameter`);
   const meaning = { ...inferMeaning(meta.critical ?? [], properties), ...(meta.meaning ?? {}) };
   for (const p of Object.keys(meta.meaning ?? {})) if (!(meta.critical ?? []).includes(p)) at(`meaning.${p}`, `"${p}" is not a critical parameter`);
   // a critical parameter without a meaning is still guarded: its value must be said word for word
   if (!GEMINI_TOOL_NAME.test(meta.id)) at('id', `tool name "${meta.id}" would be rejected by Gemini (letters, digits, _ . -, at most 64, not starting with a digit)`);
+
+  let idempotency: AtomicAction['idempotency'];
+  if (meta.idempotency?.header) {
+    idempotency = { in: 'header', name: meta.idempotency.header };
+    if (!parameters.some((p) => p.in === 'header' && String(p.name).toLowerCase() === meta.idempotency!.header!.toLowerCase())) at('idempotency.header', `the operation declares no header "${meta.idempotency.header}"`);
+  } else if (meta.idempotency?.body) {
+    idempotency = { in: 'body', name: meta.idempotency.body };
+    if (!schemaHasPath(body, meta.idempotency.body)) at('idempotency.body', `the request body has no property "${meta.idempotency.body}"`);
+  } else if (acceptsIdempotencyKey) idempotency = { in: 'header', name: 'Idempotency-Key' };
+  if (idempotency?.in === 'body') {
+    // the key is never the model's to choose
+    const top = idempotency.name.split('.')[0]!;
+    for (const [n, o] of Object.entries(exposed)) if ((o.from ?? n) === top && wire.get(top)?.in === 'body') at(`params.${n}`, `"${top}" receives the idempotency key and cannot also be exposed`);
+  }
+
+  if (meta.role === 'booking' && kind !== 'read') at('role', 'role booking must be on a read');
+  if (meta.booking && meta.role !== 'booking') at('booking', 'a booking mapping needs role: booking');
 
   const params = toGeminiSchema(paramsSchema);
   for (const problem of geminiSchemaProblems(params)) at('params', problem);
@@ -266,11 +420,22 @@ function buildAction(file: string, spec: LoadedSpec, operation: Operation, meta:
     ...(meta.changes ? { changes: meta.changes } : {}),
     request,
     acceptsIfMatch,
-    acceptsIdempotencyKey,
+    acceptsIdempotencyKey: acceptsIdempotencyKey || idempotency !== undefined,
+    ...(idempotency ? { idempotency } : {}),
+    ...(fixed.length ? { fixed } : {}),
+    ...(meta.expose === false ? { expose: false } : {}),
+    ...(meta.role ? { role: meta.role } : {}),
+    ...(meta.booking ? { bookingMapping: meta.booking } : {}),
+    api,
   };
 }
 
 function crossCheck(catalog: Catalog, pending: Array<{ file: string; operationId: string; meta: OverlayAction }>, problems: CatalogProblem[]) {
+  const sources = catalog.all().filter((a) => a.role === 'booking');
+  if (sources.length > 1) {
+    const first = pending.find((p) => p.meta.id === sources[1]!.id);
+    problems.push({ file: first?.file ?? sources[1]!.source, operationId: sources[1]!.operationId, field: 'role', message: `only one action may have role booking (also ${sources[0]!.id})` });
+  }
   for (const { file, operationId, meta } of pending) {
     const action = catalog.get(meta.id);
     if (!action || action.operationId !== operationId) continue;
@@ -304,7 +469,11 @@ function crossCheck(catalog: Catalog, pending: Array<{ file: string; operationId
       }
       if (!action.capture && Object.values(action.compensation.params).some((e) => /\bbefore\b/.test(e))) at('capture', 'compensation reads "before" but the action has no capture');
     }
-    if (action.changes) for (const m of mappingProblems(action.changes, { params: action.paramsSchema, before: captureResponse })) at('changes', m);
+    // plan titles are made before anything runs: `before` is the session's booking (its shape)
+    if (action.changes) for (const m of mappingProblems(action.changes, { params: action.paramsSchema, before: BOOKING_SHAPE })) at('changes', m);
+    if (action.bookingMapping) for (const m of mappingProblems(action.bookingMapping, { result: catalog.responseSchemas.get(action.id) })) at('booking', m);
+    if (action.expose === false && !catalog.all().some((a) => a.compensation?.action === action.id || a.capture?.action === action.id) && action.role !== 'booking')
+      catalog.warnings.push({ severity: 'warning', file, operationId, field: 'expose', message: 'not exposed and used by no compensation or capture' });
   }
 }
 

@@ -30,13 +30,36 @@ export async function evaluateMapping(mapping: Record<string, string>, input: Re
   return out;
 }
 
+/** The schema of property `name` of `schema`; undefined: unknown (cannot check); null: absent. */
 function propertyOf(schema: JsonSchema | undefined, name: string): JsonSchema | undefined | null {
   if (!schema) return undefined; // unknown shape: cannot check deeper
   let s = schema;
   while (s.type === 'array' && s.items) s = s.items;
-  if (s.properties) return s.properties[name] ?? null;
+  // composed schemas: allOf parts all apply; a oneOf/anyOf branch may be the one present
+  const parts: JsonSchema[] = [...(s.allOf ?? []), ...(s.oneOf ?? []), ...(s.anyOf ?? [])];
+  if (parts.length) {
+    const own = s.properties?.[name];
+    if (own) return own;
+    const found = parts.map((p) => propertyOf(p, name));
+    const hit = found.find((f) => f !== null && f !== undefined);
+    if (hit) return hit;
+    if (found.some((f) => f === undefined)) return undefined;
+    if (!s.properties && !s.additionalProperties) return null;
+  }
+  if (s.properties) return s.properties[name] ?? (s.additionalProperties && typeof s.additionalProperties === 'object' ? s.additionalProperties : s.additionalProperties === true ? undefined : null);
   if (s.additionalProperties && typeof s.additionalProperties === 'object') return s.additionalProperties;
-  return s.type === 'object' || s.additionalProperties === true ? undefined : null;
+  return s.type === 'object' || s.additionalProperties === true || s['x-recursive'] ? undefined : null;
+}
+
+/** Whether a dot path (a.b.c) can exist in a schema. */
+export function schemaHasPath(schema: JsonSchema | undefined, path: string): boolean {
+  let s: JsonSchema | undefined | null = schema;
+  for (const step of path.split('.')) {
+    s = propertyOf(s ?? undefined, step);
+    if (s === null) return false;
+    if (s === undefined) return true;
+  }
+  return true;
 }
 
 export function mappingProblems(expr: string, roots: Roots): string[] {

@@ -91,24 +91,77 @@ export function parsePayloadKeys(raw: string, variable = 'PAYLOAD_KEYS'): Payloa
   return keys;
 }
 
+/** `<NAME>` or the file named by `<NAME>_FILE`, parsed as keys; undefined when neither is set. */
+function keysFrom(env: Env, name: string): PayloadKey[] | undefined {
+  const file = optional(env, `${name}_FILE`);
+  let raw = optional(env, name);
+  if (raw) return parsePayloadKeys(raw, name);
+  if (!file) return undefined;
+  try {
+    raw = readFileSync(file, 'utf8');
+  } catch (e) {
+    throw new ConfigError(`${name}_FILE`, `cannot be read: ${(e as Error).message}`);
+  }
+  return parsePayloadKeys(raw, `${name}_FILE`);
+}
+
+function list(env: Env, name: string): string[] {
+  return (optional(env, name) ?? '')
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
+}
+
+/**
+ * Who may use /codec: the static operator token (CLI), the Temporal UI user's OIDC access token
+ * (production), or, in development only, a secret path segment that `npm run dev` hands the UI.
+ */
+function codecConfig(env: Env, production: boolean) {
+  const uiPort = port(env, 'TEMPORAL_UI_PORT', 8233);
+  const legacyOrigin = optional(env, 'CODEC_CORS_ORIGIN');
+  const origins = list(env, 'CODEC_CORS_ORIGINS');
+  const corsOrigins = origins.length ? origins : legacyOrigin ? [legacyOrigin] : [`http://localhost:${uiPort}`, `http://127.0.0.1:${uiPort}`];
+  for (const o of corsOrigins) {
+    if (!/^https?:\/\/[^/\s]+$/.test(o)) throw new ConfigError(origins.length ? 'CODEC_CORS_ORIGINS' : 'CODEC_CORS_ORIGIN', `entries must be origins like http://localhost:8233, got "${o}"`);
+  }
+  const devPathSecret = optional(env, 'CODEC_DEV_PATH_SECRET');
+  if (devPathSecret && production) throw new ConfigError('CODEC_DEV_PATH_SECRET', 'is a development convenience and is refused when NODE_ENV=production (use CODEC_OIDC_ISSUER)');
+  if (devPathSecret && !/^[A-Za-z0-9_-]{24,128}$/.test(devPathSecret)) throw new ConfigError('CODEC_DEV_PATH_SECRET', 'must be 24-128 letters, digits, _ or -');
+  const issuer = optional(env, 'CODEC_OIDC_ISSUER');
+  const audience = optional(env, 'CODEC_OIDC_AUDIENCE');
+  if (issuer && !audience) throw new ConfigError('CODEC_OIDC_AUDIENCE', 'is required when CODEC_OIDC_ISSUER is set');
+  const claims = list(env, 'CODEC_OIDC_REQUIRED_CLAIMS').map((entry) => {
+    const i = entry.indexOf('=');
+    if (i <= 0 || i === entry.length - 1) throw new ConfigError('CODEC_OIDC_REQUIRED_CLAIMS', `entries must look like claim=value, got "${entry}"`);
+    return { claim: entry.slice(0, i), value: entry.slice(i + 1) };
+  });
+  return {
+    operatorToken: optional(env, 'CODEC_OPERATOR_TOKEN'),
+    corsOrigins,
+    devPathSecret,
+    oidc: issuer
+      ? { issuer, audience: audience!, jwksUrl: optional(env, 'CODEC_OIDC_JWKS_URL') ? url(env, 'CODEC_OIDC_JWKS_URL', '') : undefined, requiredClaims: claims }
+      : undefined,
+    rateLimitPerMinute: int(env, 'CODEC_RATE_LIMIT_PER_MINUTE', 600, 1),
+  };
+}
+
 export const PROVIDERS = ['google', 'ollama', 'scripted', 'offline'] as const;
 export type ProviderName = (typeof PROVIDERS)[number];
 
 export function loadConfig(env: Env = process.env) {
   const production = str(env, 'NODE_ENV', 'development') === 'production';
-  const keysFile = optional(env, 'PAYLOAD_KEYS_FILE');
-  let keysRaw = optional(env, 'PAYLOAD_KEYS');
-  if (!keysRaw && keysFile) {
-    try {
-      keysRaw = readFileSync(keysFile, 'utf8');
-    } catch (e) {
-      throw new ConfigError('PAYLOAD_KEYS_FILE', `cannot be read: ${(e as Error).message}`);
-    }
-  }
-  const payloadKeys = keysRaw ? parsePayloadKeys(keysRaw, keysFile && !optional(env, 'PAYLOAD_KEYS') ? 'PAYLOAD_KEYS_FILE' : 'PAYLOAD_KEYS') : undefined;
+  const payloadKeys = keysFrom(env, 'PAYLOAD_KEYS');
   if (production && !payloadKeys) {
     throw new ConfigError('PAYLOAD_KEYS', 'is required when NODE_ENV=production (payloads must be encrypted with a managed key)');
   }
+  // Staff tokens are sealed under their own keys, which the codec endpoint never holds.
+  const tokenSealKeys = keysFrom(env, 'TOKEN_SEAL_KEYS');
+  if (production && !tokenSealKeys) throw new ConfigError('TOKEN_SEAL_KEYS', 'is required when NODE_ENV=production (staff tokens are sealed under keys the codec never holds)');
+  if (tokenSealKeys && payloadKeys?.some((p) => tokenSealKeys.some((t) => t.key.equals(p.key)))) {
+    throw new ConfigError('TOKEN_SEAL_KEYS', 'must not reuse a PAYLOAD_KEYS key (whoever can decode payloads could then open staff tokens)');
+  }
+  const codec = codecConfig(env, production);
   const googleKey = optional(env, 'GOOGLE_API_KEY');
   const provider = oneOf(env, 'LLM_PROVIDER', PROVIDERS, googleKey ? 'google' : 'offline');
   if (provider === 'google' && !googleKey) throw new ConfigError('GOOGLE_API_KEY', 'is required when LLM_PROVIDER=google');
@@ -126,6 +179,8 @@ export function loadConfig(env: Env = process.env) {
   }
   return {
     production,
+    /** the environment, for the variables catalog overlays name (API server URLs, credentials); read at call time */
+    apiEnv: env,
     logLevel: oneOf(env, 'LOG_LEVEL', ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const, 'info'),
     temporal: {
       address: temporalConnect.connectionOptions.address ?? 'localhost:7233',
@@ -140,9 +195,23 @@ export function loadConfig(env: Env = process.env) {
       rateLimitPerMinute: int(env, 'RATE_LIMIT_PER_MINUTE', 120, 1),
       identityCacheMs: int(env, 'IDENTITY_CACHE_MS', 60_000),
       maxWaitMs: int(env, 'MAX_WAIT_MS', 25_000, 0, 60_000),
-      codecOperatorToken: optional(env, 'CODEC_OPERATOR_TOKEN'),
-      codecCorsOrigin: str(env, 'CODEC_CORS_ORIGIN', 'http://localhost:8233'),
+      /** requests per minute per client address, counted before authentication */
+      clientRateLimitPerMinute: int(env, 'CLIENT_RATE_LIMIT_PER_MINUTE', 600, 1),
+      /** failed sign-ins per minute per client address before that address is refused for a while */
+      authFailuresPerMinute: int(env, 'AUTH_FAILURES_PER_MINUTE', 20, 1),
+      /** how long a refused token is remembered (no upstream call for it meanwhile) */
+      identityNegativeCacheMs: int(env, 'IDENTITY_NEGATIVE_CACHE_MS', 30_000),
+      /** how long past expiry a cached identity may be served while ROLLER's identity endpoint is down */
+      identityStaleMs: int(env, 'IDENTITY_STALE_MS', 300_000),
+      /** Express "trust proxy": set when the gateway sits behind a proxy that sets X-Forwarded-For */
+      trustProxy: optional(env, 'GATEWAY_TRUST_PROXY'),
+      headersTimeoutMs: int(env, 'GATEWAY_HEADERS_TIMEOUT_MS', 10_000, 1000),
+      requestTimeoutMs: int(env, 'GATEWAY_REQUEST_TIMEOUT_MS', 90_000, 1000),
+      keepAliveTimeoutMs: int(env, 'GATEWAY_KEEP_ALIVE_TIMEOUT_MS', 5_000, 1000),
+      maxConnections: int(env, 'GATEWAY_MAX_CONNECTIONS', 1000, 1),
+      metricsCacheMs: int(env, 'METRICS_CACHE_MS', 15_000),
     },
+    codec,
     sandbox: {
       host: str(env, 'SANDBOX_HOST', '127.0.0.1'),
       port: port(env, 'SANDBOX_PORT', 4010),
@@ -167,10 +236,13 @@ export function loadConfig(env: Env = process.env) {
       maxModelCalls: int(env, 'PLANNER_MAX_MODEL_CALLS', 8, 1, 50),
       budgetMs: int(env, 'PLANNER_BUDGET_MS', 25_000, 1000),
       maxCorrections: int(env, 'PLANNER_MAX_CORRECTIONS', 2, 0, 10),
+      /** one model call (each attempt) is aborted after this long */
+      callTimeoutMs: int(env, 'PLANNER_CALL_TIMEOUT_MS', 15_000, 100),
       /** fixed "now" for the planner (tests, demos); an ISO instant */
       now: isoInstant(env, 'PLANNER_NOW'),
     },
     payloadKeys,
+    tokenSealKeys,
   };
 }
 

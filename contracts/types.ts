@@ -14,6 +14,35 @@ export interface ParamMapping {
   wireName: string;
   in: ParamLocation;
   required: boolean;
+  /** OpenAPI serialisation of path/query/header values (defaults: simple/form per location) */
+  style?: string;
+  explode?: boolean;
+}
+
+/** A value the overlay fixes (`set:`) or a schema default for an unexposed required param. */
+export interface FixedParam {
+  wireName: string;
+  in: ParamLocation;
+  value: unknown;
+  style?: string;
+  explode?: boolean;
+}
+
+/** Who an API's requests authenticate as (overlay `auth`). */
+export type AuthSpec =
+  | { type: 'passthrough' }
+  | { type: 'bearer'; variable: string }
+  | { type: 'oauth2-client-credentials'; tokenUrl: string; clientIdVariable: string; clientSecretVariable: string; scope?: string };
+
+/** Where an API lives and how to call it (overlay `server` + `auth`, document title). */
+export interface ApiBinding {
+  /** info.title of the document, named in messages */
+  title: string;
+  /** config variable holding the base URL; absent: ROLLER_API_BASE_URL */
+  serverVariable?: string;
+  /** the document's first server URL (its base path kept) when the variable is unset */
+  serverDefault?: string;
+  auth: AuthSpec;
 }
 
 export interface CompensationSpec {
@@ -61,6 +90,18 @@ export interface AtomicAction {
   /** whether the operation accepts If-Match / Idempotency-Key headers */
   acceptsIfMatch: boolean;
   acceptsIdempotencyKey: boolean;
+  /** where the step's idempotency key goes (overlay `idempotency`; default the Idempotency-Key header when accepted) */
+  idempotency?: { in: 'header' | 'body'; name: string };
+  /** fixed header/query/path values never shown to the model */
+  fixed?: FixedParam[];
+  /** false: compensation-only, never offered to the planner */
+  expose?: boolean;
+  /** `booking`: the read that gives the session's booking */
+  role?: 'booking';
+  /** JSONata from this read's result to the booking shape the planner reads (absent: the result as is) */
+  bookingMapping?: string;
+  /** server, auth and title of the API this action belongs to */
+  api?: ApiBinding;
 }
 
 /** The catalog as the planner and gateway see it (no mapping internals). */

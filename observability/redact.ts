@@ -4,7 +4,7 @@ const EMAIL = /[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}/g;
 // phone-like runs: optional +, 8-15 digits with common separators (not ISO dates/times)
 const PHONE = /(?<![\w:-])\+?\d[\d\s().-]{6,18}\d(?![\w:])/g;
 const BEARER = /\b(Bearer)\s+[A-Za-z0-9._~+/=-]+/gi;
-const SENSITIVE_KEYS = /^(authorization|token|accessToken|apiKey|api_key|password|secret|email|phone|cookie)$/i;
+const SENSITIVE_KEYS = /^(authorization|token|accessToken|taskToken|apiKey|api_key|password|secret|email|phone|cookie)$/i;
 
 function looksLikeDate(s: string): boolean {
   return /^\d{4}-\d{2}-\d{2}/.test(s.trim());

@@ -22,12 +22,27 @@ if (!process.env.CODEC_OPERATOR_TOKEN) {
   process.env.CODEC_OPERATOR_TOKEN = readFileSync(tokenFile, 'utf8').trim();
 }
 
+// The Temporal UI of the dev server has no login and cannot send a bearer token: it gets a codec
+// endpoint whose path carries a secret known only to it and the gateway (made once, git-ignored;
+// the gateway answers that path over loopback only and refuses it under NODE_ENV=production).
+const devSecretFile = join(root, '.local', 'codec-dev.secret');
+if (!process.env.CODEC_DEV_PATH_SECRET && config.production) {
+  console.error('npm run dev is a development stack; unset NODE_ENV=production.');
+  process.exit(78);
+}
+if (!process.env.CODEC_DEV_PATH_SECRET) {
+  if (!existsSync(devSecretFile)) {
+    mkdirSync(join(root, '.local'), { recursive: true });
+    writeFileSync(devSecretFile, randomBytes(24).toString('base64url'), { mode: 0o600 });
+  }
+  process.env.CODEC_DEV_PATH_SECRET = readFileSync(devSecretFile, 'utf8').trim();
+}
+
 const env = {
   ...process.env,
   TEMPORAL_PORT: temporalPort,
   TEMPORAL_UI_PORT: uiPort,
-  TEMPORAL_UI_CODEC_ENDPOINT: `${gatewayUrl}/codec`,
-  CODEC_CORS_ORIGIN: process.env.CODEC_CORS_ORIGIN ?? `http://localhost:${uiPort}`,
+  TEMPORAL_UI_CODEC_ENDPOINT: `${gatewayUrl}/codec/dev/${process.env.CODEC_DEV_PATH_SECRET}`,
 };
 const started = spawnSync(join(root, 'temporal-dev.sh'), ['start'], { stdio: 'inherit', env });
 if (started.status !== 0) {
@@ -84,7 +99,7 @@ if (!stopping) {
     Temporal     ${config.temporal.address}
     ROLLER API   ${config.roller.baseUrl}${sandboxLocal ? '  (sandbox; try token tok-staff-venue1)' : ''}
     Planner      ${config.planner.provider}${config.planner.provider === 'offline' ? ' (no GOOGLE_API_KEY: rule-based, degraded)' : ''}
-    Codec        ${gatewayUrl}/codec  (operator token in .local/codec-operator.token)
+    Codec        the UI decodes payloads itself; CLI: ${gatewayUrl}/codec (operator token in .local/codec-operator.token)
   Try: npm run chat -- --booking bk-1001 "move it to Saturday 12 December at 3pm and add two kids"
   Ctrl-C stops everything.
 `);

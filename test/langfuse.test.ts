@@ -5,7 +5,7 @@ import express from 'express';
 import { createTracer } from '../observability/langfuse.js';
 import { listen, startSandbox } from './helpers/stack.js';
 import { testPlanner } from './helpers/planner.js';
-import { startGeminiServer } from './helpers/gemini-server.js';
+import { startGeminiServer, TWO_CALL_TURN } from './helpers/gemini-server.js';
 
 let sb: Awaited<ReturnType<typeof startSandbox>>;
 let receiver: { url: string; close: () => void };
@@ -38,11 +38,12 @@ describe('Langfuse tracing', () => {
     const tracer = createTracer({ LANGFUSE_PUBLIC_KEY: 'pk-lf-test', LANGFUSE_SECRET_KEY: 'sk-lf-test', LANGFUSE_BASE_URL: receiver.url });
     expect(tracer.enabled).toBe(true);
     // the real google provider, against a local server answering in Gemini's format (with token usage)
-    const gemini = await startGeminiServer();
+    const gemini = await startGeminiServer(TWO_CALL_TURN);
     const planner = await testPlanner({ LLM_PROVIDER: 'google', GOOGLE_API_KEY: 'k', GOOGLE_API_BASE_URL: gemini.url }, sb.url, tracer);
     const message = 'Move the Nguyen party to Saturday 12 December at 3pm and add two kids; their email is linh.new@example.com (call 0412 345 678 if unsure)';
     const r = await planner.plan(message, { sessionId: 'sess_traced', userId: 'user-ana' });
     expect(r.kind).toBe('plan');
+    expect(gemini.rejected).toEqual([]);
     gemini.close();
     await tracer.flush();
     await tracer.shutdown();

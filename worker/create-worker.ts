@@ -1,7 +1,7 @@
 // Builds a worker: catalog → action runner → planner → activities, on a task queue.
 import { NativeConnection, Worker, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import type { DateTime } from 'luxon';
-import type { Config } from '../config/config.js';
+import { ConfigError, type Config } from '../config/config.js';
 import { loadCatalog, formatProblem, type Catalog } from '../catalog/importer.js';
 import { ActionRunner } from '../activities/action-runner.js';
 import { createActivities } from '../activities/index.js';
@@ -9,7 +9,8 @@ import { floorActivities } from '../activities/floor.js';
 import { createPlanner } from '../activities/planner/factory.js';
 import type { Logger } from '../observability/logger.js';
 import { createTracer, type Tracer } from '../observability/langfuse.js';
-import { connectionOptions, dataConverter, resolvePayloadKeys } from '../temporal/connection.js';
+import { connectionOptions, dataConverter, resolvePayloadKeys, resolveTokenSealKeys } from '../temporal/connection.js';
+import { TokenSeal } from '../codec/token-seal.js';
 
 export const WORKFLOWS_PATH = new URL('../workflows/index.ts', import.meta.url).pathname;
 
@@ -17,6 +18,11 @@ export async function loadCatalogOrThrow(dir: string): Promise<Catalog> {
   const catalog = await loadCatalog(dir);
   if (catalog.problems.length) throw new Error(`The catalog in ${dir} has problems:\n${catalog.problems.map(formatProblem).join('\n')}`);
   return catalog;
+}
+
+/** Staff tokens travel sealed through Temporal; each activity gets them opened, nothing else does. */
+function openingTokens<T extends Record<string, (...args: never[]) => unknown>>(activities: T, seal: TokenSeal): T {
+  return Object.fromEntries(Object.entries(activities).map(([name, fn]) => [name, (...args: unknown[]) => (fn as (...a: unknown[]) => unknown)(...seal.openArgs(args))])) as unknown as T;
 }
 
 export interface WorkerOptions {
@@ -31,12 +37,23 @@ export interface WorkerOptions {
   shutdownGraceTime?: string;
 }
 
+/** A server variable an overlay names must hold an http(s) URL when it is set (one line naming it otherwise). */
+export function checkApiVariables(catalog: Catalog, env: Record<string, string | undefined>): void {
+  for (const a of catalog.all()) {
+    const name = a.api?.serverVariable;
+    const value = name ? env[name] : undefined;
+    if (name && value !== undefined && value !== '' && !/^https?:\/\/[^\s]+$/.test(value)) throw new ConfigError(name, `must be an http(s) URL, got "${value}"`);
+  }
+}
+
 export async function createWorker(opts: WorkerOptions): Promise<{ worker: Worker; connection: NativeConnection; catalog: Catalog }> {
   const { config, log } = opts;
   const catalog = opts.catalog ?? (await loadCatalogOrThrow(config.catalogDir));
-  const runner = new ActionRunner(catalog, config.roller.baseUrl, config.roller.timeoutMs);
+  checkApiVariables(catalog, config.apiEnv);
+  const runner = new ActionRunner(catalog, config.roller.baseUrl, config.roller.timeoutMs, config.apiEnv);
   const planner = createPlanner(config, catalog, runner, opts.tracer ?? createTracer(), opts.clock);
-  const activities = { ...createActivities({ catalog, runner, planner, log }), ...floorActivities };
+  const seal = new TokenSeal(resolveTokenSealKeys(config, (m) => log.warn(m)));
+  const activities = openingTokens({ ...createActivities({ catalog, runner, planner, log }), ...floorActivities }, seal);
   const connection = opts.connection ?? (await NativeConnection.connect(connectionOptions(config.temporal)));
   const worker = await Worker.create({
     connection,

@@ -1,13 +1,15 @@
 // Worker entry point: runs session workflows and their activities on TEMPORAL_TASK_QUEUE.
-import { DefaultLogger, NativeConnection, Runtime, makeTelemetryFilterString } from '@temporalio/worker';
+import { NativeConnection, Runtime, makeTelemetryFilterString } from '@temporalio/worker';
 import { loadConfigOrExit } from '../config/config.js';
 import { createLogger } from '../observability/logger.js';
+import { temporalSdkLogger } from '../observability/temporal-logger.js';
 import { connectionOptions } from '../temporal/connection.js';
 import { createWorker } from './create-worker.js';
 
 const config = loadConfigOrExit();
 const log = createLogger(config.logLevel, 'worker');
-Runtime.install({ logger: new DefaultLogger('WARN'), telemetryOptions: { logging: { filter: makeTelemetryFilterString({ core: 'WARN' }), forward: {} } } });
+// SDK and Core logs go through pino (JSON, redacted); pino's level (LOG_LEVEL) decides what is written
+Runtime.install({ logger: temporalSdkLogger(log), telemetryOptions: { logging: { filter: makeTelemetryFilterString({ core: 'WARN' }), forward: {} } } });
 
 async function connectWithRetry(): Promise<NativeConnection> {
   const attempts = 20;

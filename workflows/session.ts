@@ -9,6 +9,7 @@ import {
   proxyActivities,
   proxyLocalActivities,
   patched,
+  setCurrentDetails,
   setHandler,
   upsertMemo,
   upsertSearchAttributes,
@@ -18,9 +19,10 @@ import {
 import type { Activities } from '../activities/index.js';
 import type { ActionError, ConversationTurn, Outcome, Phase, Plan, PlanStep, SessionInput, SessionState, StepStatus } from '../contracts/types.js';
 import { TERMINAL_PHASES } from '../contracts/types.js';
-import { confirmUpdate, declineUpdate, MAX_MESSAGE_LENGTH, messageUpdate, stateQuery, waitForChangeUpdate } from './messages.js';
+import { confirmUpdate, declineUpdate, detailsQuery, MAX_MESSAGE_LENGTH, messageUpdate, stateQuery, waitForChangeUpdate, type PublishedState } from './messages.js';
 import { BookingIdKey, NeedsAttentionKey, SessionPhaseKey, VenueIdKey } from './search-attributes.js';
 import { maskText } from '../observability/redact.js';
+import { currentDetails } from './details.js';
 
 const RETRY_TRANSIENT = { initialInterval: '500ms', backoffCoefficient: 2, maximumInterval: '20s', maximumAttempts: 5 };
 
@@ -42,15 +44,15 @@ const local = proxyLocalActivities<Activities>(LOCAL_READ);
 
 type Pending = { kind: 'message'; text: string } | { kind: 'confirm' } | { kind: 'decline' };
 
-/** The ActionError carried by an activity failure, or a generic one. */
-function actionErrorOf(err: unknown): ActionError {
+/** The ActionError carried by an activity failure, or a generic one; `who` is what did not answer on a timeout. */
+function actionErrorOf(err: unknown, who = 'ROLLER'): ActionError {
   const cause = err instanceof ActivityFailure ? err.cause : err;
   if (cause instanceof ApplicationFailure) {
     const detail = cause.details?.[0] as ActionError | undefined;
     if (detail && typeof detail === 'object' && 'code' in detail) return detail;
     return { code: cause.type ?? 'ERROR', message: cause.message, retryable: false };
   }
-  if (cause instanceof Error && cause.name === 'TimeoutFailure') return { code: 'UPSTREAM_UNAVAILABLE', message: 'ROLLER did not answer in time.', retryable: true };
+  if (cause instanceof Error && cause.name === 'TimeoutFailure') return { code: 'UPSTREAM_UNAVAILABLE', message: `${who} did not answer in time.`, retryable: true };
   return { code: 'ERROR', message: cause instanceof Error ? cause.message : String(cause), retryable: false };
 }
 
@@ -62,6 +64,16 @@ function certainlyNotApplied(e: ActionError): boolean {
 function describeChange(step: PlanStep): string {
   if (!step.changes.length) return step.title;
   return step.changes.map((c) => `set ${c.field} back to ${c.from ?? '(empty)'} (this service changed it to ${c.to ?? '(empty)'})`).join('; ');
+}
+
+/** What the memo carries: the state with plan and booking reduced to their identity (see PublishedState). */
+function published(s: SessionState): PublishedState {
+  return {
+    ...s,
+    plan: s.plan ? { hash: s.plan.hash } : undefined,
+    booking: s.booking ? { bookingId: s.booking.bookingId, version: s.booking.version } : undefined,
+    detailsByQuery: true,
+  };
 }
 
 export async function bookingUpdateSession(input: SessionInput): Promise<SessionState> {
@@ -85,10 +97,25 @@ export async function bookingUpdateSession(input: SessionInput): Promise<Session
   // The state is also published as (encrypted) memo, so the gateway can read it with a describe
   // call served by Temporal alone, without a round trip to a worker (fast polling).
   const publish = patched('state-memo');
+  // One memo upsert per workflow task rather than one per change (each is a history event): the
+  // changes of one activation are published together once its synchronous work has run.
+  const perTask = publish && patched('memo-per-task');
+  let unpublished = false;
+  const flush = () => {
+    unpublished = false;
+    upsertMemo({ sessionState: published(state) });
+  };
   const touch = () => {
     state.version += 1;
     state.updatedAt = new Date().toISOString();
-    if (publish) upsertMemo({ sessionState: state });
+    // shown by the Temporal UI (served through the metadata query; no command, replays unchanged)
+    setCurrentDetails(currentDetails(state));
+    if (!publish) return;
+    if (!perTask) return flush();
+    if (!unpublished) {
+      unpublished = true;
+      void Promise.resolve().then(flush);
+    }
   };
   const setPhase = (phase: Phase) => {
     if (state.phase !== phase) {
@@ -121,7 +148,9 @@ export async function bookingUpdateSession(input: SessionInput): Promise<Session
     { key: NeedsAttentionKey, value: false },
   ]);
 
+  setCurrentDetails(currentDetails(state));
   setHandler(stateQuery, () => state);
+  setHandler(detailsQuery, () => ({ plan: state.plan, booking: state.booking }));
 
   setHandler(
     messageUpdate,
@@ -179,11 +208,15 @@ export async function bookingUpdateSession(input: SessionInput): Promise<Session
     },
   );
 
-  setHandler(waitForChangeUpdate, async (args) => {
-    const since = args.sinceVersion;
-    await condition(() => state.version !== since, Math.max(0, Math.min(args.timeoutMs, 60_000)));
-    return state;
-  });
+  // Long-polls are served by the gateway from history and the published memo (api/state-watch.ts),
+  // writing nothing here. The update stays only for sessions started before, whose histories hold it.
+  if (!patched('no-wait-update')) {
+    setHandler(waitForChangeUpdate, async (args) => {
+      const since = args.sinceVersion;
+      await condition(() => state.version !== since, Math.max(0, Math.min(args.timeoutMs, 60_000)));
+      return state;
+    });
+  }
 
   // ---- plan / clarify / confirm loop ----
   let plan: Plan | undefined;
@@ -195,7 +228,7 @@ export async function bookingUpdateSession(input: SessionInput): Promise<Session
       result = await planning.planSession.executeWithOptions({ ...PLANNING, summary: `Plan v${planVersion}` }, [{ context, conversation, token, planVersion }]);
     } catch (err) {
       if (isCancellation(err)) throw err;
-      const e = actionErrorOf(err);
+      const e = actionErrorOf(err, 'The AI planner');
       return await done(finish('failed', { message: `Planning failed: ${e.message}`, recovery: ['Try again, or make the change in ROLLER directly.'] }));
     }
     state.planner = result.planner;

@@ -35,7 +35,9 @@ export function createProvider(config: Config['planner'], catalog?: Catalog): Mo
   }
 }
 
-export function createPlanner(config: Config, catalog: Catalog, runner: ActionRunner, tracer?: Tracer, clock?: () => DateTime): ReactPlanner {
+/** `sleep`: how the planner waits before retrying a model call (tests record the waits instead). */
+export function createPlanner(config: Config, catalog: Catalog, runner: ActionRunner, tracer?: Tracer, clock?: () => DateTime, sleep?: (ms: number) => Promise<void>): ReactPlanner {
   const fixed = config.planner.now ? DateTime.fromISO(config.planner.now, { setZone: true }) : undefined;
-  return new ReactPlanner(catalog, runner, createProvider(config.planner, catalog), { maxModelCalls: config.planner.maxModelCalls, budgetMs: config.planner.budgetMs, maxCorrections: config.planner.maxCorrections }, tracer, clock ?? (fixed ? () => fixed : undefined));
+  const p = config.planner;
+  return new ReactPlanner(catalog, runner, createProvider(p, catalog), { maxModelCalls: p.maxModelCalls, budgetMs: p.budgetMs, maxCorrections: p.maxCorrections, callTimeoutMs: p.callTimeoutMs }, tracer, clock ?? (fixed ? () => fixed : undefined), sleep);
 }

@@ -28,6 +28,10 @@ import { guardPlan, toE164, type DraftStep } from './guard.js';
 import { assemblePlan } from './assemble.js';
 import { contextMessage, systemPrompt } from './prompt.js';
 import { findBooking } from './find-booking.js';
+import { readSessionBooking } from '../booking-source.js';
+import { callModel, failureMessage, ModelCallFailure, type ModelTurn } from './model-call.js';
+import { bookingView, modelView } from './model-views.js';
+import { sanitizeMissing, sanitizeQuestion, sanitizeReason } from './sanitize.js';
 
 const addFormats = addFormatsImport as unknown as (ajv: Ajv) => Ajv;
 
@@ -52,7 +56,24 @@ export interface LoopLimits {
   maxModelCalls: number;
   budgetMs: number;
   maxCorrections: number;
+  /** one model call (each attempt) is aborted after this long */
+  callTimeoutMs?: number;
+  /** attempts per model call when failures are transient */
+  maxAttempts?: number;
+  /** longest wait a 429's RetryInfo may impose before a retry */
+  retryDelayCapMs?: number;
+  /** steps per plan */
+  maxSteps?: number;
 }
+
+export const DEFAULT_CALL_TIMEOUT_MS = 15_000;
+export const MAX_STEPS = 10;
+/** tool calls handled per model turn (more get a short error each): keeps history and checkpoint bounded */
+export const MAX_CALLS_PER_TURN = 12;
+/** model-written text kept in the history */
+export const MAX_HISTORY_TEXT = 1000;
+/** a checkpoint bigger than this has every long string cut (Temporal's limit for heartbeat details is 2 MiB) */
+export const CHECKPOINT_SOFT_LIMIT = 128 * 1024;
 
 interface LoopState {
   messages: StoredMessage[];
@@ -60,6 +81,81 @@ interface LoopState {
   modelCalls: number;
   corrections: number;
   startedAt: number;
+  /** re-prompts after an empty or malformed turn */
+  nudges?: number;
+}
+
+/** Finish reasons that mean the model's safety or policy filters stopped the answer. */
+const REFUSED = new Set(['SAFETY', 'RECITATION', 'BLOCKLIST', 'PROHIBITED_CONTENT', 'SPII', 'IMAGE_SAFETY', 'LANGUAGE']);
+const MALFORMED_NUDGE = 'Your last function call could not be parsed. Call one of the offered tools again, with arguments that match its declared parameters.';
+const EMPTY_NUDGE = 'Your last answer was empty. Reply with tool calls only: propose steps, then submit_plan, or ask_user, or decline_request.';
+
+/** How staff know the planner: "Gemini", "Ollama", or the provider's name. */
+function plannerLabel(provider: string): string {
+  if (provider.startsWith('google')) return 'Gemini';
+  if (provider.startsWith('ollama')) return 'Ollama';
+  return provider;
+}
+
+function finishReasonOf(ai: AIMessage): string | undefined {
+  const r = (ai.additional_kwargs as { finishReason?: unknown })?.finishReason ?? (ai.response_metadata as { finishReason?: unknown; done_reason?: unknown })?.finishReason;
+  return typeof r === 'string' ? r : undefined;
+}
+
+function hasText(ai: AIMessage): boolean {
+  if (typeof ai.content === 'string') return ai.content.trim().length > 0;
+  return ai.content.some((b) => (b as { type?: string }).type === 'text' && String((b as { text?: unknown }).text ?? '').trim().length > 0);
+}
+
+type Verdict = 'ok' | 'refused' | 'malformed' | 'empty';
+
+/** What a turn is, before anything of it enters the history. */
+function inspect(turn: ModelTurn): Verdict {
+  if (turn.kind === 'no-content') {
+    if (turn.blockReason || (turn.finishReason && REFUSED.has(turn.finishReason))) return 'refused';
+    return turn.finishReason === 'MALFORMED_FUNCTION_CALL' ? 'malformed' : 'empty';
+  }
+  const reason = finishReasonOf(turn.message);
+  if (reason && REFUSED.has(reason)) return 'refused';
+  if (reason === 'MALFORMED_FUNCTION_CALL') return 'malformed';
+  if (!(turn.message.tool_calls ?? []).length && !hasText(turn.message)) return 'empty';
+  return 'ok';
+}
+
+function cut(text: string, max: number): string {
+  return text.length > max ? `${text.slice(0, max)}… [cut]` : text;
+}
+
+/** The model's turn as it is kept: its calls (and signatures) whole, its prose bounded. */
+function forHistory(ai: AIMessage): AIMessage {
+  const content = typeof ai.content === 'string'
+    ? cut(ai.content, MAX_HISTORY_TEXT)
+    : ai.content.map((b) => {
+        const block = b as { type?: string; text?: unknown; thinking?: unknown };
+        if (block.type === 'text' && typeof block.text === 'string') return { ...b, text: cut(block.text, MAX_HISTORY_TEXT) };
+        if (block.type === 'thinking' && typeof block.thinking === 'string') return { ...b, thinking: cut(block.thinking, MAX_HISTORY_TEXT) };
+        return b;
+      });
+  return new AIMessage({ content: content as AIMessage['content'], tool_calls: ai.tool_calls, additional_kwargs: ai.additional_kwargs, response_metadata: ai.response_metadata, id: ai.id });
+}
+
+function cutStrings(v: unknown, max: number): unknown {
+  if (typeof v === 'string') return cut(v, max);
+  if (Array.isArray(v)) return v.map((x) => cutStrings(x, max));
+  if (v && typeof v === 'object') return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, k === '__gemini_function_call_thought_signatures__' ? x : cutStrings(x, max)]));
+  return v;
+}
+
+function canonical(v: unknown): string {
+  return JSON.stringify(v, (_k, x) => (x && typeof x === 'object' && !Array.isArray(x) ? Object.fromEntries(Object.keys(x).sort().map((k) => [k, (x as Record<string, unknown>)[k]])) : x));
+}
+
+function planSummary(reference: string, steps: Array<{ title: string }>): string {
+  return `${reference}: ${steps.map((s) => s.title).join('; ')}.`;
+}
+
+function userWords(input: PlanningInput): string {
+  return input.conversation.filter((t) => t.role === 'user').map((t) => t.text).join('\n');
 }
 
 export class ReactPlanner implements Planner {
@@ -74,6 +170,7 @@ export class ReactPlanner implements Planner {
     private readonly limits: LoopLimits,
     private readonly tracer: Tracer = disabledTracer,
     private readonly clock: () => DateTime = () => DateTime.now(),
+    private readonly sleep?: (ms: number) => Promise<void>,
   ) {
     const ajv = new Ajv({ allErrors: true, strict: false, coerceTypes: true });
     addFormats(ajv);
@@ -106,7 +203,7 @@ export class ReactPlanner implements Planner {
     let booking: RollerBooking | undefined;
     if (context.bookingId) {
       try {
-        booking = (await this.runner.run('get_booking', {}, context, { token })).body as RollerBooking;
+        booking = await readSessionBooking(this.catalog, this.runner, context, token);
       } catch (e) {
         if (e instanceof ActionFailure && !e.error.retryable) {
           return { kind: 'failed', reason: `The booking could not be read: ${e.error.message}`, planner: plannerInfo(0) };
@@ -123,7 +220,7 @@ export class ReactPlanner implements Planner {
       : {
           messages: mapChatMessagesToStoredMessages([
             new SystemMessage(systemPrompt()),
-            new HumanMessage(contextMessage(booking, timezone, now)),
+            new HumanMessage(contextMessage(booking, timezone, now, userWords(input))),
             ...input.conversation.map((t) => (t.role === 'user' ? new HumanMessage(t.text) : new AIMessage(t.text))),
           ]),
           drafts: [],
@@ -138,8 +235,10 @@ export class ReactPlanner implements Planner {
       this.provider.toolFormat === 'openai'
         ? decls.map((d) => ({ type: 'function', function: { name: d.name, description: d.description, parameters: d.parameters ?? { type: 'object', properties: {} } } }))
         : [{ functionDeclarations: decls }];
-    const bound = (model as BaseChatModel & { bindTools?: (t: unknown) => BaseChatModel }).bindTools?.(tools) ?? model;
-    const userText = input.conversation.filter((t) => t.role === 'user').map((t) => t.text).join('\n');
+    // Gemini: function calling mode ANY, restricted to the offered tools, so the model cannot answer in prose
+    const toolChoice = this.provider.toolFormat === 'openai' ? undefined : { tool_choice: 'any', allowedFunctionNames: decls.map((d) => d.name) };
+    const bound = (model as BaseChatModel & { bindTools?: (t: unknown, k?: unknown) => BaseChatModel }).bindTools?.(tools, toolChoice) ?? model;
+    const userText = userWords(input);
     const deadline = state.startedAt + this.limits.budgetMs;
 
     const result = await this.tracer.run('booking-update-plan', { sessionId: context.sessionId, userId: context.userId, input: { conversation: input.conversation, provider: this.provider.name } }, async (run) => {
@@ -166,63 +265,103 @@ export class ReactPlanner implements Planner {
     plannerInfo: (calls: number) => SessionState['planner'],
   ): Promise<PlanningResult> {
     const summary = booking ? summarizeBooking(booking) : undefined;
-    {
-      while (state.modelCalls < this.limits.maxModelCalls) {
-        if (Date.now() > deadline) return { kind: 'failed', reason: `Planning took longer than ${Math.round(this.limits.budgetMs / 1000)}s and was stopped; nothing was changed.`, booking: summary, planner: plannerInfo(state.modelCalls) };
-        const ai = (await bound.invoke(messages, { callbacks: run.handlers, signal: runtime.signal, runName: 'planner-model' })) as AIMessage;
-        state.modelCalls += 1;
-        messages.push(ai);
-        const calls = ai.tool_calls ?? [];
-        if (calls.length === 0) {
-          messages.push(new HumanMessage('Reply with tool calls only: propose steps, then submit_plan, or ask_user, or decline_request.'));
-          this.checkpoint(state, messages, runtime);
-          continue;
-        }
-        // Proposals and reads first, terminal tools last, so "propose + submit" in one turn works.
-        const ordered = [...calls.filter((c) => !isTerminal(c.name)), ...calls.filter((c) => isTerminal(c.name))];
-        let hadError = false;
-        for (const call of ordered) {
-          const id = call.id ?? `${call.name}_${state.modelCalls}`;
-          if (call.name === 'ask_user') {
-            const args = call.args as { question?: unknown; missing?: unknown };
-            return { kind: 'clarify', clarification: { question: String(args.question ?? 'Could you tell me more?'), missing: Array.isArray(args.missing) ? args.missing.map(String) : [] }, booking: summary, planner: plannerInfo(state.modelCalls) };
-          }
-          if (call.name === 'decline_request') {
-            return { kind: 'unsupported', reason: String((call.args as { reason?: unknown }).reason ?? 'This request is not supported.'), booking: summary, planner: plannerInfo(state.modelCalls) };
-          }
-          if (call.name === 'submit_plan') {
-            if (hadError) {
-              messages.push(new ToolMessage({ tool_call_id: id, name: call.name, content: JSON.stringify({ error: 'Not submitted: fix the failed proposals first.' }) }));
-              continue;
-            }
-            return await this.finish(input, state, String((call.args as { summary?: unknown }).summary ?? ''), booking, summary, timezone, now, userText, plannerInfo(state.modelCalls));
-          }
-          const result = await run.tool(call.name, call.args, () => this.runTool(call.name, call.args as Record<string, unknown>, input, timezone, state));
-          if (result.error) hadError = true;
-          messages.push(new ToolMessage({ tool_call_id: id, name: call.name, content: JSON.stringify(result) }));
-        }
-        if (hadError && ++state.corrections > this.limits.maxCorrections) {
-          return { kind: 'clarify', clarification: { question: 'I could not put that change together reliably. Could you say it again, with the day, time and number of guests?', missing: [] }, booking: summary, planner: plannerInfo(state.modelCalls) };
-        }
-        this.checkpoint(state, messages, runtime);
+    const label = plannerLabel(this.provider.name);
+    const failed = (reason: string): PlanningResult => ({ kind: 'failed', reason, booking: summary, planner: plannerInfo(state.modelCalls) });
+    while (state.modelCalls < this.limits.maxModelCalls) {
+      if (Date.now() > deadline) return failed(failureMessage('budget', label, this.limits.budgetMs));
+      let turn: ModelTurn;
+      try {
+        turn = await callModel(bound, messages, {
+          callbacks: run.handlers,
+          signal: runtime.signal,
+          callTimeoutMs: this.limits.callTimeoutMs ?? DEFAULT_CALL_TIMEOUT_MS,
+          deadline,
+          maxAttempts: this.limits.maxAttempts ?? 3,
+          retryDelayCapMs: this.limits.retryDelayCapMs ?? 10_000,
+          heartbeat: () => runtime.heartbeat(state),
+          sleep: this.sleep,
+        });
+      } catch (e) {
+        if (e instanceof ModelCallFailure) return failed(failureMessage(e.kind, label, this.limits.budgetMs));
+        throw e;
       }
-      return { kind: 'failed', reason: `Planning stopped after ${this.limits.maxModelCalls} model calls without a plan; nothing was changed.`, booking: summary, planner: plannerInfo(state.modelCalls) };
+      state.modelCalls += 1;
+      // empty, malformed and blocked turns never enter the history
+      const verdict = inspect(turn);
+      if (verdict === 'refused') {
+        return { kind: 'unsupported', reason: `The AI planner (${label}) declined this request under its safety rules; nothing was changed. Rephrase it, or make the change in ROLLER directly.`, booking: summary, planner: plannerInfo(state.modelCalls) };
+      }
+      if (verdict === 'malformed' || verdict === 'empty') {
+        state.nudges = (state.nudges ?? 0) + 1;
+        if (state.nudges > 1) return failed(`The AI planner (${label}) did not give a usable answer; nothing was changed. Try rephrasing the request, or make the change in ROLLER directly.`);
+        messages.push(new HumanMessage(verdict === 'malformed' ? MALFORMED_NUDGE : EMPTY_NUDGE));
+        this.checkpoint(state, messages, runtime);
+        continue;
+      }
+      const ai = (turn as Extract<ModelTurn, { kind: 'message' }>).message;
+      messages.push(forHistory(ai));
+      const calls = ai.tool_calls ?? [];
+      if (calls.length === 0) {
+        messages.push(new HumanMessage('Reply with tool calls only: propose steps, then submit_plan, or ask_user, or decline_request.'));
+        this.checkpoint(state, messages, runtime);
+        continue;
+      }
+      // Proposals and reads first, terminal tools last, so "propose + submit" in one turn works.
+      const ordered = [...calls.filter((c) => !isTerminal(c.name)), ...calls.filter((c) => isTerminal(c.name))];
+      let hadError = false;
+      for (const [n, call] of ordered.entries()) {
+        const id = call.id ?? `${call.name}_${state.modelCalls}`;
+        if (call.name === 'ask_user') {
+          const args = call.args as { question?: unknown; missing?: unknown };
+          return { kind: 'clarify', clarification: { question: sanitizeQuestion(args.question), missing: sanitizeMissing(args.missing) }, booking: summary, planner: plannerInfo(state.modelCalls) };
+        }
+        if (call.name === 'decline_request') {
+          return { kind: 'unsupported', reason: sanitizeReason((call.args as { reason?: unknown }).reason), booking: summary, planner: plannerInfo(state.modelCalls) };
+        }
+        if (call.name === 'submit_plan') {
+          if (hadError) {
+            messages.push(new ToolMessage({ tool_call_id: id, name: call.name, content: JSON.stringify({ error: 'Not submitted: fix the failed proposals first.' }) }));
+            continue;
+          }
+          return await this.finish(input, state, booking, summary, timezone, now, userText, plannerInfo(state.modelCalls));
+        }
+        const result = n >= MAX_CALLS_PER_TURN
+          ? { error: `At most ${MAX_CALLS_PER_TURN} tool calls are handled per turn; call this one again later.` }
+          : await run.tool(call.name, call.args, () => this.runTool(call.name, call.args as Record<string, unknown>, input, timezone, state, userText));
+        if (result.error) hadError = true;
+        messages.push(new ToolMessage({ tool_call_id: id, name: call.name, content: JSON.stringify(result) }));
+      }
+      if (hadError && ++state.corrections > this.limits.maxCorrections) {
+        return { kind: 'clarify', clarification: { question: 'I could not put that change together reliably. Could you say it again, with the day, time and number of guests?', missing: [] }, booking: summary, planner: plannerInfo(state.modelCalls) };
+      }
+      this.checkpoint(state, messages, runtime);
     }
+    return failed(`Planning stopped after ${this.limits.maxModelCalls} model calls without a plan; nothing was changed.`);
   }
 
   private checkpoint(state: LoopState, messages: BaseMessage[], runtime: PlannerRuntime) {
-    state.messages = mapChatMessagesToStoredMessages(messages);
+    let stored = mapChatMessagesToStoredMessages(messages);
+    // far below Temporal's 2 MiB: when the conversation grows big, every long string is cut
+    if (JSON.stringify(stored).length > CHECKPOINT_SOFT_LIMIT) stored = cutStrings(stored, 2000) as StoredMessage[];
+    state.messages = stored;
     runtime.heartbeat(state);
   }
 
-  private async runTool(name: string, args: Record<string, unknown>, input: PlanningInput, timezone: string, state: LoopState): Promise<{ data?: unknown; preview?: string; error?: unknown }> {
+  private async runTool(name: string, args: Record<string, unknown>, input: PlanningInput, timezone: string, state: LoopState, userText: string): Promise<{ data?: unknown; preview?: string; error?: unknown }> {
     const read = this.readActions.get(name);
     if (read) {
       const params = { ...args };
       if (!this.validators.get(name)!(params)) return { error: this.validators.get(name)!.errors?.map((e) => `${e.instancePath || 'params'} ${e.message}`) };
+      // a read that takes search values needs one: an empty search would list everyone's bookings
+      const exposed = Object.keys(read.params.properties ?? {});
+      if (exposed.length && !exposed.some((k) => typeof params[k] === 'number' || (typeof params[k] === 'string' && (params[k] as string).trim().length >= 2))) {
+        return { error: `Give a value for ${exposed.join(' or ')} (for a search: the booking reference or a name the user gave).` };
+      }
       try {
+        // the session's booking read answers the same view as the first prompt, whatever the API's shape
+        if (this.catalog.bookingSource()?.id === name) return { data: bookingView(await readSessionBooking(this.catalog, this.runner, input.context, input.token), timezone, userText) };
         const res = await this.runner.run(name, params, input.context, { token: input.token });
-        return { data: res.body };
+        return { data: modelView(res.body, timezone, userText) };
       } catch (e) {
         if (e instanceof ActionFailure) return { error: e.error.message };
         throw e;
@@ -239,11 +378,16 @@ export class ReactPlanner implements Planner {
       return { error: { message: 'Invalid arguments; correct them and call the tool again.', details: (validate.errors ?? []).map((e) => `${e.instancePath.slice(1) || 'params'} ${e.message}`) } };
     }
     const ev = Object.fromEntries(Object.entries(evidence ?? {}).filter(([, v]) => typeof v === 'string')) as Record<string, string>;
+    const key = canonical([name, params, bookingId ?? null]);
+    const same = state.drafts.findIndex((d) => canonical([d.actionId, Object.fromEntries(Object.entries(d.params).filter(([k]) => k !== 'bookingId')), d.params.bookingId ?? null]) === key);
+    if (same >= 0) return { preview: `Already proposed as step ${same + 1}; not added again.` };
+    const maxSteps = this.limits.maxSteps ?? MAX_STEPS;
+    if (state.drafts.length >= maxSteps) return { error: `A plan has at most ${maxSteps} steps; submit these, or ask the user to split the request.` };
     state.drafts.push({ actionId: name, params: { ...params, ...(bookingId !== undefined ? { bookingId } : {}) }, evidence: ev });
     return { preview: `Step ${state.drafts.length} proposed: ${name} ${JSON.stringify(params)}` };
   }
 
-  private async finish(input: PlanningInput, state: LoopState, summaryText: string, booking: RollerBooking | undefined, summary: BookingSummary | undefined, timezone: string, now: DateTime, userText: string, planner: SessionState['planner']): Promise<PlanningResult> {
+  private async finish(input: PlanningInput, state: LoopState, booking: RollerBooking | undefined, summary: BookingSummary | undefined, timezone: string, now: DateTime, userText: string, planner: SessionState['planner']): Promise<PlanningResult> {
     if (!booking) return { kind: 'clarify', clarification: { question: 'Which booking is this about? Please give the booking reference.', missing: ['booking'] }, planner };
     if (state.drafts.length === 0) return { kind: 'clarify', clarification: { question: 'What would you like to change on this booking?', missing: ['change'] }, booking: summary, planner };
     const problems = guardPlan({ steps: state.drafts, actions: this.writeActions, conversation: input.conversation, booking, timezone, now, sessionBookingId: input.context.bookingId });
@@ -254,7 +398,9 @@ export class ReactPlanner implements Planner {
       const { bookingId: _b, ...params } = d.params;
       return { ...d, params };
     });
-    const plan = await assemblePlan({ sessionId: input.context.sessionId, planVersion: input.planVersion, summary: summaryText || 'Update the booking.', drafts, actions: this.writeActions, booking, timezone, now });
+    const plan = await assemblePlan({ sessionId: input.context.sessionId, planVersion: input.planVersion, summary: '', drafts, actions: this.writeActions, booking, timezone, now });
+    // the summary staff read is composed from the steps, never the model's own sentence
+    plan.summary = planSummary(booking.reference, plan.steps);
     return { kind: 'plan', plan, booking: summary!, planner };
   }
 }

@@ -16,6 +16,16 @@ function versionFromEtag(header: string | undefined): number | undefined {
   return m ? Number(m[1]) : undefined;
 }
 
+/** `Idempotency-Key`: a retry with the same key gets the first request's answer. */
+function idempotencyKey(req: Request): string | undefined {
+  const key = req.get('idempotency-key');
+  if (key === undefined) return undefined;
+  if (!/^[\x21-\x7e]{8,255}$/.test(key)) {
+    throw new ApiError(400, 'VALIDATION', 'Idempotency-Key must be 8–255 visible ASCII characters', { errors: [{ field: 'Idempotency-Key', message: 'must be 8–255 visible ASCII characters' }] });
+  }
+  return key;
+}
+
 function send(res: Response, s: SessionState, status = 200) {
   res.set('ETag', etagOf(s)).set('Cache-Control', 'no-cache').status(status).json(SessionService.publicState(s));
 }
@@ -29,7 +39,8 @@ export function sessionsRouter(service: SessionService, maxWaitMs: number) {
     const wait = parseWait(req.query.wait, maxWaitMs);
     const { identity, token } = a(req);
     const started = await service.start(identity, token, body);
-    const state = wait ? await service.waitUntil(started.state.sessionId, started.state, wait, (s) => s.phase !== 'planning') : started.state;
+    // the session exists from here on: a wait that runs out answers with its current state
+    const state = wait ? await service.waitUntil(started.state, wait, (s) => s.phase !== 'planning') : started.state;
     res.set('Location', `/v1/sessions/${state.sessionId}`);
     send(res, state, started.created ? 201 : 200);
   });
@@ -40,7 +51,7 @@ export function sessionsRouter(service: SessionService, maxWaitMs: number) {
     const known = versionFromEtag(req.get('if-none-match'));
     let state = await service.stateFor(identity, String(req.params.id));
     if (wait && known !== undefined && state.version === known && !isTerminal(state)) {
-      state = await service.waitForChange(state.sessionId, known, wait);
+      state = await service.waitForChange(state, wait);
     }
     if (known !== undefined && known === state.version) {
       res.set('ETag', etagOf(state)).status(304).end();
@@ -54,8 +65,8 @@ export function sessionsRouter(service: SessionService, maxWaitMs: number) {
     const wait = parseWait(req.query.wait, maxWaitMs);
     const { identity, token } = a(req);
     const id = String(req.params.id);
-    let state = await service.message(identity, id, token, body.message);
-    if (wait) state = await service.waitUntil(id, state, wait, (s) => s.phase !== 'planning');
+    let state = await service.message(identity, id, token, body.message, idempotencyKey(req));
+    if (wait) state = await service.waitUntil(state, wait, (s) => s.phase !== 'planning');
     send(res, state);
   });
 
@@ -64,8 +75,8 @@ export function sessionsRouter(service: SessionService, maxWaitMs: number) {
     const wait = parseWait(req.query.wait, maxWaitMs);
     const { identity, token } = a(req);
     const id = String(req.params.id);
-    let state = await service.confirm(identity, id, token, body.planHash);
-    if (wait) state = await service.waitUntil(id, state, wait, isTerminal);
+    let state = await service.confirm(identity, id, token, body.planHash, idempotencyKey(req));
+    if (wait) state = await service.waitUntil(state, wait, isTerminal);
     send(res, state);
   });
 

@@ -51,6 +51,9 @@ export function testConfig(env: Record<string, string | undefined> = {}): Config
     PAYLOAD_KEYS: inject('payloadKeys'),
     LLM_PROVIDER: 'offline',
     LOG_LEVEL: 'silent',
+    // every test request comes from 127.0.0.1: the per-address limits have their own tests
+    CLIENT_RATE_LIMIT_PER_MINUTE: '100000',
+    AUTH_FAILURES_PER_MINUTE: '100000',
     ...env,
   });
 }
