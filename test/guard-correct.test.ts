@@ -203,6 +203,25 @@ const ROWS: Row[] = [
   { name: 'the same instant written in UTC', booking: 'nguyen', says: 'move it to sat 12th at 3pm', steps: [move('2026-12-12T04:00:00Z', 'sat 12th at 3pm')] },
   { name: '"the 12th of next month"', booking: 'nguyen', says: 'the 12th of next month at 3pm', steps: [move('2027-01-12T15:00:00+11:00', 'the 12th of next month at 3pm')] },
   { name: 'a January Saturday across the new year', booking: 'nguyen', says: 'sat 2nd jan at 11am', steps: [move('2027-01-02T11:00:00+11:00', 'sat 2nd jan at 11am')] },
+
+  // ── A sixth set ──
+  { name: '"the 21st"', booking: 'nguyen', says: 'move it to the 21st at 11am', steps: [move('2026-12-21T11:00:00+11:00', 'the 21st at 11am')] },
+  { name: '"tues 15th"', booking: 'nguyen', says: 'tues 15th at 4pm', steps: [move('2026-12-15T16:00:00+11:00', 'tues 15th at 4pm')] },
+  { name: 'shift: "the day before"', booking: 'nguyen', says: 'can we do the day before', steps: [move('2026-12-10T10:00:00+11:00', 'the day before')] },
+  { name: 'shift with a new time: "2 days earlier at 1pm"', booking: 'nguyen', says: '2 days earlier at 1pm', steps: [move('2026-12-09T13:00:00+11:00', '2 days earlier at 1pm')] },
+  { name: '"3 kids less"', booking: 'nguyen', says: '3 kids less', steps: [count('it-1001-a', 3, '3 kids less', 'kids')] },
+  { name: '"remove one adult and one child"', booking: 'smith', says: 'remove one adult and one child', steps: [count('it-1002-a', 1, 'remove one adult', 'adult'), count('it-1002-b', 2, 'one child', 'child')] },
+  { name: '"4 more adults, sorry 3"', booking: 'smith', says: 'we need 4 more adults, sorry 3', steps: [count('it-1002-a', 5, '4 more adults, sorry 3', 'adults')] },
+  { name: 'three types in one message', booking: 'williams', says: 'add 1 adult, 1 child and 1 junior', steps: [count('it-1005-a', 3, 'add 1 adult', 'adult'), count('it-1005-b', 4, '1 child', 'child'), count('it-1005-c', 3, '1 junior', 'junior')] },
+  { name: '"kiddies"', booking: 'ngata', says: 'add 2 more kiddies', steps: [count('it-4001-a', 10, 'add 2 more kiddies', 'kiddies')] },
+  { name: 'phone without spaces', booking: 'nguyen', says: 'mob 0412345679', steps: [contact({ phone: '+61412345679' }, { phone: '0412345679' })] },
+  { name: 'phone in odd groups', booking: 'nguyen', says: 'new mob 04 1234 5679', steps: [contact({ phone: '+61412345679' }, { phone: '04 1234 5679' })] },
+  { name: 'a name with an ampersand', booking: 'nguyen', says: 'booking name should be Linh & Bao Nguyen', steps: [contact({ name: 'Linh & Bao Nguyen' }, { name: 'Linh & Bao Nguyen' })] },
+  { name: '"keep the kids as is" drops the count', booking: 'nguyen', says: ['move it to sat 12th at 3pm and add 2 kids', 'keep the kids as is'], steps: [move('2026-12-12T15:00:00+11:00', 'sat 12th at 3pm')] },
+  { name: 'UK: "sat 19 dec, 10am"', booking: 'camden', says: 'sat 19 dec, 10am', steps: [move('2026-12-19T10:00:00+00:00', 'sat 19 dec + 10am')] },
+  { name: 'US: "Dec 19th 11 AM"', booking: 'kowalski', says: 'Dec 19th 11 AM', steps: [move('2026-12-19T11:00:00-05:00', 'Dec 19th 11 AM')] },
+  { name: 'NZ shift: "push it back an hour"', booking: 'ngata', says: 'push it back an hour', steps: [move('2026-12-12T11:00:00+13:00', 'push it back an hour')] },
+  { name: '"resend her confirmation email"', booking: 'kim', says: 'resend her confirmation email', steps: [resend('resend her confirmation email')] },
 ];
 
 let actions: Map<string, AtomicAction>;
