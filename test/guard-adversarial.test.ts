@@ -475,6 +475,7 @@ beforeAll(async () => {
 describe('guard adversarial table: wrong values with real evidence end in a question', () => {
   it('has at least 40 rows, each with evidence that really occurs in the user\'s words', () => {
     expect(ROWS.length).toBeGreaterThanOrEqual(40);
+    expect(new Set(ROWS.map((r) => r.name)).size, 'row names are unique').toBe(ROWS.length);
     const dishonest = ROWS.flatMap((r) => [r, ...(r.right ? [{ ...r, steps: r.right }] : [])])
       .map((r) => ({ row: r.name, missing: evidenceNotSaid(r) }))
       .filter((x) => x.missing.length);

@@ -232,6 +232,7 @@ beforeAll(async () => {
 describe('guard correct-plan table: a good model\'s correct drafts are accepted', () => {
   it('has at least 60 rows, each with evidence that really occurs in the user\'s words', () => {
     expect(ROWS.length).toBeGreaterThanOrEqual(60);
+    expect(new Set(ROWS.map((r) => r.name)).size, 'row names are unique').toBe(ROWS.length);
     const dishonest = ROWS.map((r) => ({ row: r.name, missing: evidenceNotSaid(r) })).filter((x) => x.missing.length);
     expect(dishonest).toEqual([]);
   });
