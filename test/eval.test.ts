@@ -31,7 +31,7 @@ describe('evaluation set', () => {
     expect(report.unsafe).toBe(0);
     // the rule-based planner is deterministic: every run agrees with the first
     expect(report.passK).toBe(report.pass1);
-    // regression floor: pass^1 measured on 2026-11-25 (358 cases, 311 right) with the planner on the shared reading; raise it as the planner improves
-    expect(report.pass1).toBeGreaterThanOrEqual(311);
-  });
+    // the bar is 90 %; measured on 2026-11-25: 337 of 358 (94.1 %). Raise the floor as the planner improves.
+    expect(report.pass1).toBeGreaterThanOrEqual(330);
+  }, 300_000);
 });

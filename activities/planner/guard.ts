@@ -98,8 +98,13 @@ export function guardPlan(input: GuardInput): GuardProblem[] {
       if (problem) problems.push(problem);
     }
   }
-  // whatever the person left open must be asked, even if the draft skipped that part
-  for (const a of reading.asks) problems.push({ param: a.about, question: a.question });
+  // whatever the person left open must be asked, even if the draft skipped that part; `param` names
+  // the proposed step's parameter when there is one (clients show it as `missing`)
+  const ABOUT: Record<string, string[]> = { start: ['start'], count: ['ticket-quantity'], ticket: ['ticket-item'], email: ['email'], phone: ['phone'], name: ['holder-name'] };
+  for (const a of reading.asks) {
+    const param = input.steps.flatMap((s) => Object.entries(input.actions.get(s.actionId)?.meaning ?? {})).find(([, m]) => (ABOUT[a.about] ?? []).includes(m))?.[0];
+    problems.push({ param: param ?? a.about, question: a.question });
+  }
   void now;
   // one question per parameter, and no question twice
   return problems.filter((p, i) => problems.findIndex((q) => q.param === p.param || q.question === p.question) === i);
@@ -126,7 +131,8 @@ function checkValue(action: AtomicAction, param: string, value: unknown, step: D
       const itemId = itemParam ? step.params[itemParam] : booking?.items.length === 1 ? booking.items[0]!.itemId : undefined;
       const intent = reading.counts.find((c) => c.itemId === itemId);
       const fallback = askAbout(reading, ['count', 'ticket']) ?? (booking && booking.items.length > 1 ? `How many guests, and which tickets — ${booking.items.map((i) => `${i.ticketType.toLowerCase()} (${i.quantity} now)`).join(' or ')}?` : 'Exactly how many guests should the booking have?');
-      if (!intent) return { param, question: fallback };
+      // name what is missing: the ticket type when that is the question, else the number
+      if (!intent) return { param: (reading.asks.some((x) => x.about === 'ticket') ? itemParam : quantityParam) ?? param, question: fallback };
       if (meaning === 'ticket-quantity' && Number(value) !== intent.quantity) return { param, question: askAbout(reading, ['count']) ?? `${intent.ticketType} tickets are at ${intent.from} now; should that become ${intent.quantity}?` };
       if (meaning === 'ticket-item' && quantityParam && Number(step.params[quantityParam]) !== intent.quantity) return { param, question: `${intent.ticketType} tickets are at ${intent.from} now; should that become ${intent.quantity}?` };
       return undefined;

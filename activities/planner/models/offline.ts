@@ -87,7 +87,10 @@ export class OfflineChatModel extends BaseChatModel {
     if (reading.asks.length) return ask(reading.asks.map((a) => a.question).join(' '), [...new Set(reading.asks.map((a) => a.about))]);
 
     const { proposals, parts } = this.propose(reading, requested);
-    if (!proposals.length) return ask('What would you like to change: the date and time, the number of guests, or the contact details?', ['change']);
+    if (!proposals.length) {
+      const already = reading.start?.unchanged ? `The booking is already at ${reading.start.value.setZone(timezone).toFormat('cccc d LLLL HH:mm')}. ` : '';
+      return ask(`${already}What would you like to change: the date and time, the number of guests, or the contact details?`, ['change']);
+    }
     this.summary = `${booking.reference}: ${parts.join(', ')}.`;
     return proposals;
   }
@@ -101,7 +104,7 @@ export class OfflineChatModel extends BaseChatModel {
     const withMeaning = (...ms: string[]) => this.ctx.actions.find((a) => ms.every((m) => paramOf(a, m)));
 
     const mover = withMeaning('start');
-    if (reading.start && mover) {
+    if (reading.start && !reading.start.unchanged && mover) {
       const p = paramOf(mover, 'start')!;
       const at = reading.start.value.setZone(timezone);
       proposals.push({ name: mover.id, args: { [p]: at.toISO({ suppressMilliseconds: true }), evidence: { [p]: reading.start.evidence } } });

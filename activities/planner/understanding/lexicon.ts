@@ -41,7 +41,6 @@ export const SHORTHAND: Array<[RegExp, string]> = [
   [/\bthey're\b/g, 'they are'],
   [/\bthey'll\b/g, 'they will'],
   [/\bthere'll\b/g, 'there will'],
-  [/&/g, ' and '],
 ];
 
 export const NUMBER_WORDS: Record<string, number> = {

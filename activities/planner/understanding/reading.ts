@@ -19,6 +19,8 @@ export interface Derived<T> {
   value: T;
   /** the user's words it came from */
   evidence: string;
+  /** the value is what the booking already has */
+  unchanged?: boolean;
 }
 
 export interface Ask {
@@ -80,6 +82,7 @@ export function expectationOf(question: string): Expect {
 }
 
 const INJECTION = /\b(?:ignore|disregard|forget)\s+(?:all\s+|any\s+)?(?:the\s+|your\s+|my\s+)?(?:previous|prior|above|earlier|other)\s+(?:instructions|messages|rules|prompts?)\b|(?:^|\n)\s*(?:system|assistant|developer|tool)\s*:|\byou are now\b|\bnew instructions\b|\bsystem prompt\b/;
+const FREE_TEXT = /\b(?:notes?|comments?|message|remarks?|special requests?|instructions for (?:the )?staff|description)\s*(?:to|:|=|saying|that says|reading|as)\s+([^.;!?\n]+)/g;
 const MOVE = /\b(?:move|moving|moved|reschedul\w*|rebook|re-book|push|shift|bring|change (?:the |it to a )?(?:date|time|day|session|slot)|different (?:day|date|time|session)|switch (?:it )?to|swap (?:it )?to|postpone|delay|bump it)\b/;
 const GLOBAL_WITHDRAW = /^\s*(?:(?:oh |ok |okay |actually |sorry |wait )*(?:forget (?:it|that|all (?:of )?that|everything|about it)|scrap (?:that|it|all (?:of )?that|everything)|never ?mind|nevermind|scratch (?:that|all (?:of )?that|everything)|ignore (?:that|all (?:of )?that|everything|my (?:last )?message)|cancel (?:that|my (?:last )?request|the request|everything i said)|disregard(?: that)?|start (?:again|over)|leave it(?: as it is)?|do not (?:do|change) anything|no changes?|don't bother|do not bother))\b/;
 const NEG = "(?:do not|no need to|not|never|no longer|without|stop|forget(?: about)?|scrap|skip|ignore|leave|keep|hold off(?: on)?|cancel(?: the)?|instead of|not going to|shouldn't|should not|won't|will not|no)";
@@ -175,6 +178,10 @@ export function readConversation(input: ReadingInput): Reading {
 
     // contact first: its digits and words must not be read as dates or counts
     const c = readContact(original, t, country);
+    // free text the person dictates ("set the notes to Cake at 3", "…say 'back at 3'") is a value of
+    // its own, never dates or counts
+    for (const m of t.matchAll(FREE_TEXT)) c.spans.push([m.index! + m[0].length - m[1]!.length, m.index! + m[0].length]);
+    for (const m of t.matchAll(/"[^"]{1,200}"|(?:^|\s)'[^']{1,200}'(?=\s|$|[.,!?])/g)) c.spans.push([m.index!, m.index! + m[0].length]);
     let noContact = t;
     for (const [s, e] of c.spans) noContact = noContact.slice(0, s) + ' '.repeat(e - s) + noContact.slice(e);
     const when = readWhen(noContact, { now, timezone, dayFirst, bookingStart }, expect === 'time' || expect === 'meridiem' ? 'time' : expect === 'day' ? 'day' : undefined);
@@ -236,6 +243,8 @@ export function readConversation(input: ReadingInput): Reading {
     }
     const shiftChoice = choose(t, when.shifts, (a, b) => a.days === b.days && a.minutes === b.minutes);
     const dayChoice = choose(t, when.days, sameDay);
+    // "3pm … at 3": an hour without am/pm that another time of the turn states exactly is that time
+    when.times = when.times.filter((f) => f.value.certain || !when.times.some((g) => g.value.certain && g.value.hour % 12 === f.value.hour % 12 && g.value.minute === f.value.minute));
     const timeChoice = choose(t, when.times, (a, b) => a.hour === b.hour && a.minute === b.minute && a.certain === b.certain);
     if (shiftChoice.kind === 'one') {
       start.shift = shiftChoice.found;
@@ -493,8 +502,8 @@ function foldStart(s: StartSlots, bookingStart: DateTime | undefined, now: DateT
 
   function check(at: DateTime, ev: string[]): Derived<DateTime> | Ask {
     if (at <= now) return ask(`${at.toFormat('cccc d LLLL HH:mm')} has already passed. Which day and time should it move to?`);
-    if (bookingStart && at.toMillis() === bookingStart.toMillis()) return ask(`The booking is already at ${at.toFormat('cccc d LLLL HH:mm')}. Which day and time should it move to?`);
-    return { value: at, evidence: ev.join(' + ') };
+    // already there: nothing to move (the offline planner proposes no step for it)
+    return { value: at, evidence: ev.join(' + '), ...(bookingStart && at.toMillis() === bookingStart.toMillis() ? { unchanged: true } : {}) };
   }
 }
 

@@ -79,7 +79,7 @@ export function choose<T>(text: string, found: Found<T>[], same: (a: T, b: T) =>
 /** Clauses of a turn: split on commas, semicolons, "and", "but", "also", "then", "plus" before a verb. */
 export function clauses(text: string): Span[] {
   const out: Span[] = [];
-  const re = /\s*(?:[,;.!?]+(?!\d)|\band\b|\bbut\b|\balso\b|\bthen\b|\bas well as\b)\s*/g;
+  const re = /\s*(?:[,;.!?]+(?!\d)|&|\band\b|\bbut\b|\balso\b|\bthen\b|\bas well as\b)\s*/g;
   let last = 0;
   for (const m of text.matchAll(re)) {
     // keep decimals / emails / times intact: a "." between word characters is not a boundary
