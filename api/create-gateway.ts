@@ -31,7 +31,7 @@ export function buildGateway(config: Config, catalog: Catalog, log: Logger, conn
     staleMs: config.gateway.identityStaleMs,
   });
   const app = createGatewayApp({
-    service: new SessionService(client, conn, config.temporal.taskQueue, config.session.idleTimeoutMs, config.gateway.maxWaitMs, codec),
+    service: new SessionService(client, conn, config.temporal.taskQueue, config.session.idleTimeoutMs, config.gateway.maxWaitMs, codec, config.session.execution),
     identity,
     catalog,
     codec,

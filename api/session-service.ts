@@ -11,7 +11,7 @@ import {
 } from '@temporalio/client';
 import { ApplicationFailure, WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError, defaultPayloadConverter, type PayloadCodec } from '@temporalio/common';
 import { status as grpcStatus } from '@grpc/grpc-js';
-import type { SessionInput, SessionState } from '../contracts/types.js';
+import type { ExecutionSettings, SessionInput, SessionState } from '../contracts/types.js';
 import { TERMINAL_PHASES } from '../contracts/types.js';
 import { confirmUpdate, declineUpdate, detailsQuery, messageUpdate, stateQuery, type PublishedState, type SessionDetails } from '../workflows/messages.js';
 import { BookingIdKey, SessionPhaseKey, VenueIdKey } from '../workflows/search-attributes.js';
@@ -87,6 +87,7 @@ export class SessionService {
     private readonly idleTimeoutMs: number,
     private readonly maxWaitMs: number,
     private readonly codec?: PayloadCodec,
+    private readonly execution?: ExecutionSettings,
   ) {
     this.watch = new StateWatch(
       client,
@@ -195,6 +196,7 @@ export class SessionService {
       message: req.message,
       token,
       idleTimeoutMs: this.idleTimeoutMs,
+      ...(this.execution ? { execution: this.execution } : {}),
     };
     const initial = this.initialState(identity, sessionId);
     const deadline = Date.now() + START_BUDGET_MS;

@@ -152,6 +152,8 @@ export interface Plan {
   risk: Safety;
   bookingVersion: string;
   createdAt: string;
+  /** what the person should know about how the plan runs (e.g. why an irreversible step is last) */
+  notes?: string[];
 }
 
 export type Phase =
@@ -192,6 +194,29 @@ export interface StepStatus {
   index: number;
   status: StepRunStatus;
   error?: ActionError;
+  /** progress of the automatic undo (or of checking whether the step took effect) while it retries */
+  undo?: UndoProgress;
+}
+
+export interface UndoProgress {
+  /** attempts made so far */
+  attempts: number;
+  /** why the last attempt failed (masked) */
+  lastError?: string;
+  /** when the next attempt is due */
+  nextAttemptAt?: string;
+  /** when automatic retrying stops and the session asks a person instead */
+  giveUpAt: string;
+}
+
+/** Bounds of the execution phase, fixed when the session starts (README: configuration). */
+export interface ExecutionSettings {
+  /** schedule-to-close of every write (all its retries included) */
+  stepTimeoutMs: number;
+  /** how long a rollback keeps retrying before it asks a person */
+  compensationWindowMs: number;
+  /** cap of the backoff between undo attempts */
+  compensationMaxBackoffMs: number;
 }
 
 export type ActionErrorCode =
@@ -265,6 +290,8 @@ export interface SessionInput {
   message: string;
   token: string;
   idleTimeoutMs: number;
+  /** absent in sessions started before it existed: the workflow's defaults apply */
+  execution?: ExecutionSettings;
 }
 
 export interface PlanningInput {
@@ -292,6 +319,25 @@ export interface ExecuteInput {
 export interface ExecuteOutput {
   status: number;
   body: unknown;
+  /** the resource version the write produced (ETag or body `version`), when ROLLER says */
+  version?: string;
+}
+
+/** Whether a step whose answer never arrived took effect, read back from ROLLER. */
+export interface VerifyInput {
+  actionId: string;
+  params: Record<string, unknown>;
+  context: SessionContext;
+  token: string;
+  /** the version the step was sent against (its If-Match) */
+  versionBefore?: string;
+}
+
+export interface VerifyOutput {
+  /** yes: ROLLER shows the step's change; no: it does not; unknown: the action's effect cannot be read */
+  tookEffect: 'yes' | 'no' | 'unknown';
+  /** the version read */
+  version?: string;
 }
 
 export interface CaptureOutput {
@@ -306,6 +352,8 @@ export interface CompensateInput {
   context: SessionContext;
   token: string;
   idempotencyKey: string;
+  /** the version the booking should be at if nobody else changed it: an undo never clobbers */
+  ifMatch?: string;
 }
 
 /** Update arguments. */
