@@ -105,10 +105,10 @@ describe('worker SIGKILL', () => {
 });
 
 // "ROLLER down for two minutes during step 2": the outage only has to outlast what the old
-// rollback tolerated (6 undo attempts, ~31 s) to prove the point, so the suite uses 50 s by default (step 2 gives up after ~9 s, so the rollback
-// must keep going for ~40 s)
-// (CHAOS_OUTAGE_SECONDS sets another length, e.g. 120 for the full two minutes). Shorter bounds
-// through the documented variables keep the test's own waiting small.
+// rollback tolerated (6 undo attempts, ~31 s) to prove the point, so the suite uses 50 s by default:
+// step 2 gives up after ~9 s, so the rollback must keep going for ~40 s. CHAOS_OUTAGE_SECONDS sets
+// another length (120 for the full two minutes). Short bounds through the documented variables keep
+// the test's own waiting small.
 const OUTAGE_SECONDS = Number(process.env.CHAOS_OUTAGE_SECONDS ?? 50);
 
 describe('ROLLER outage', () => {
