@@ -332,8 +332,9 @@ export class SessionService {
     }
   }
 
-  /** The session ran the plan with this hash (it was confirmed: a step left `pending`). */
+  /** The session ran the plan with this hash (it was confirmed: a step left `pending`; an expired or declined session marks its steps `skipped` without running them). */
   private static executedPlan(s: SessionState, planHash: string): boolean {
+    if (s.phase === 'expired' || s.phase === 'declined') return false;
     return s.plan?.hash === planHash && s.steps.some((st) => st.status !== 'pending');
   }
 

@@ -201,7 +201,7 @@ describe('expiry', () => {
       expect(end.phase).toBe('expired');
       expect(end.steps.map((x: { status: string }) => x.status)).toEqual(s.plan.steps.map(() => 'skipped'));
       const c = await call(short.gatewayUrl, 'POST', `/v1/sessions/${s.sessionId}/confirm`, { token: STAFF, body: { planHash: s.plan.hash } });
-      expect(c.status).toBe(409);
+      expect(c.status, c.text).toBe(409);
       expect((await journal(short.sandboxUrl)).filter((e) => e.wrote)).toEqual([]);
     } finally {
       await short.close();
