@@ -284,7 +284,7 @@ export interface ConversationTurn {
   text: string;
 }
 
-/** Input of the session workflow. The token travels separately, inside encrypted payloads. */
+/** Input of the session workflow. `token` is the staff token sealed by the gateway (TOKEN_SEAL_KEYS); only activities open it. */
 export interface SessionInput {
   context: SessionContext;
   message: string;
