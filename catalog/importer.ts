@@ -307,6 +307,7 @@ function buildAction(file: string, spec: LoadedSpec, operation: Operation, meta:
     if (p.in === 'header' && lname === 'if-match') acceptsIfMatch = true;
     if (p.in === 'header' && lname === 'idempotency-key') acceptsIdempotencyKey = true;
     if (p.in === 'header' && SPECIAL_HEADERS.has(lname)) continue;
+    if (p.in === 'header' && api.auth.type === 'api-key' && lname === api.auth.header.toLowerCase()) continue; // the credential, sent by the runner
     if (p.in === 'cookie') continue;
     wire.set(p.name, {
       in: p.in,

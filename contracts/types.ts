@@ -32,6 +32,7 @@ export interface FixedParam {
 export type AuthSpec =
   | { type: 'passthrough' }
   | { type: 'bearer'; variable: string }
+  | { type: 'api-key'; header: string; variable: string }
   | { type: 'oauth2-client-credentials'; tokenUrl: string; clientIdVariable: string; clientSecretVariable: string; scope?: string };
 
 /** Where an API lives and how to call it (overlay `server` + `auth`, document title). */
