@@ -56,7 +56,7 @@ export function mapTemporalError(e: unknown): ApiError {
   if (e instanceof WorkflowUpdateFailedError) {
     const cause = e.cause;
     const msg = cause instanceof Error ? cause.message : e.message;
-    const m = /^(WRONG_PHASE|STALE_PLAN|VALIDATION): (.*)$/s.exec(msg);
+    const m = /^(WRONG_PHASE|STALE_PLAN|VALIDATION|TOO_MANY_MESSAGES): (.*)$/s.exec(msg);
     if (m) return new ApiError(m[1] === 'VALIDATION' ? 400 : 409, m[1]!, m[2]!);
     if (cause instanceof ApplicationFailure) return new ApiError(409, 'REJECTED', cause.message);
     return new ApiError(409, 'REJECTED', 'The session did not accept that request.');

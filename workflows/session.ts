@@ -18,7 +18,7 @@ import {
 import type { Activities } from '../activities/index.js';
 import type { ActionError, ConversationTurn, Outcome, Phase, Plan, PlanStep, SessionInput, SessionState, StepStatus, UndoProgress } from '../contracts/types.js';
 import { TERMINAL_PHASES } from '../contracts/types.js';
-import { confirmUpdate, declineUpdate, detailsQuery, MAX_MESSAGE_LENGTH, messageUpdate, stateQuery, waitForChangeUpdate, type PublishedState } from './messages.js';
+import { confirmUpdate, declineUpdate, detailsQuery, MAX_MESSAGE_LENGTH, MAX_MESSAGES_PER_SESSION, messageUpdate, stateQuery, waitForChangeUpdate, type PublishedState } from './messages.js';
 import { BookingIdKey, NeedsAttentionKey, SessionPhaseKey, VenueIdKey } from './search-attributes.js';
 import { maskText } from '../observability/redact.js';
 import { currentDetails } from './details.js';
@@ -157,6 +157,10 @@ export async function bookingUpdateSession(input: SessionInput): Promise<Session
         }
         if (typeof args?.text !== 'string' || !args.text.trim()) throw new Error('VALIDATION: the message is empty');
         if (args.text.length > MAX_MESSAGE_LENGTH) throw new Error(`VALIDATION: the message is longer than ${MAX_MESSAGE_LENGTH} characters`);
+        // the first user turn is the request itself
+        if (conversation.filter((t) => t.role === 'user').length > MAX_MESSAGES_PER_SESSION) {
+          throw new Error(`TOO_MANY_MESSAGES: this session has taken ${MAX_MESSAGES_PER_SESSION} messages; start a new session`);
+        }
       },
     },
   );
