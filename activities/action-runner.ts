@@ -37,10 +37,10 @@ function setPath(target: Record<string, unknown>, path: string, value: unknown):
   node[keys[keys.length - 1]!] = value;
 }
 
-export function buildRequest(action: AtomicAction, params: Record<string, unknown>, context: SessionContext, baseUrl: string, opts: RunOptions & { authorization?: string }): HttpRequest {
+export function buildRequest(action: AtomicAction, params: Record<string, unknown>, context: SessionContext, baseUrl: string, opts: RunOptions & { auth?: Record<string, string> }): HttpRequest {
   let path = action.path;
   const query: string[] = [];
-  const headers: Record<string, string> = { accept: 'application/json, application/problem+json', authorization: opts.authorization ?? `Bearer ${opts.token}` };
+  const headers: Record<string, string> = { accept: 'application/json, application/problem+json', ...(opts.auth ?? { authorization: `Bearer ${opts.token}` }) };
   const body: Record<string, unknown> = {};
   let hasBody = false;
   const place = (m: { in: ParamMapping['in']; wireName: string; style?: string; explode?: boolean }, value: unknown) => {
@@ -120,8 +120,8 @@ export class ActionRunner {
   }
 
   private async send(action: AtomicAction, params: Record<string, unknown>, context: SessionContext, baseUrl: string, opts: RunOptions): Promise<Response> {
-    const authorization = await this.credentials.authorization(action.api, opts.token, baseUrl);
-    const req = buildRequest(action, params, context, baseUrl, { ...opts, authorization });
+    const auth = await this.credentials.headers(action.api, opts.token, baseUrl);
+    const req = buildRequest(action, params, context, baseUrl, { ...opts, auth });
     try {
       return await fetch(req.url, { method: req.method, headers: req.headers, body: req.body, signal: AbortSignal.timeout(this.timeoutMs) });
     } catch (e) {

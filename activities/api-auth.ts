@@ -31,17 +31,22 @@ export class ApiCredentials {
     return value;
   }
 
-  /** The Authorization header value for one call to `api` at `baseUrl`. */
-  async authorization(api: ApiBinding | undefined, callerToken: string, baseUrl: string): Promise<string> {
+  /** The credential headers (lower-case names) for one call to `api` at `baseUrl`. */
+  async headers(api: ApiBinding | undefined, callerToken: string, baseUrl: string): Promise<Record<string, string>> {
     const auth = api?.auth ?? { type: 'passthrough' as const };
-    if (auth.type === 'passthrough') return `Bearer ${callerToken}`;
-    if (auth.type === 'bearer') return `Bearer ${this.variable(api!, auth.variable)}`;
+    if (auth.type === 'passthrough') return { authorization: `Bearer ${callerToken}` };
+    if (auth.type === 'bearer') return { authorization: `Bearer ${this.variable(api!, auth.variable)}` };
+    if (auth.type === 'api-key') return { [auth.header.toLowerCase()]: this.variable(api!, auth.variable) };
+    return { authorization: await this.oauthToken(api!, auth, baseUrl) };
+  }
+
+  private async oauthToken(api: ApiBinding, auth: Extract<ApiBinding['auth'], { type: 'oauth2-client-credentials' }>, baseUrl: string): Promise<string> {
     const key = `${auth.tokenUrl}|${auth.clientIdVariable}|${baseUrl}`;
     const cached = this.tokens.get(key);
     if (cached && cached.expiresAt > this.now()) return `Bearer ${cached.token}`;
     let pending = this.inflight.get(key);
     if (!pending) {
-      pending = this.fetchToken(api!, auth, baseUrl).finally(() => this.inflight.delete(key));
+      pending = this.fetchToken(api, auth, baseUrl).finally(() => this.inflight.delete(key));
       this.inflight.set(key, pending);
     }
     const fresh = await pending;

@@ -9,9 +9,11 @@ import type {
   PlanningInput,
   PlanningResult,
   SessionContext,
+  VerifyInput,
+  VerifyOutput,
 } from '../contracts/types.js';
 import type { Catalog } from '../catalog/importer.js';
-import { evaluateMapping } from '../catalog/mapping.js';
+import { evaluate, evaluateMapping } from '../catalog/mapping.js';
 import { ActionFailure } from './action-errors.js';
 import type { ActionRunner } from './action-runner.js';
 import { summarizeBooking } from './booking.js';
@@ -19,7 +21,14 @@ import { readSessionBooking } from './booking-source.js';
 import type { Planner } from './planner/planner.js';
 import type { Logger } from '../observability/logger.js';
 
-function toFailure(e: unknown): never {
+/** Default cap of an upstream Retry-After (ROLLER_RETRY_AFTER_MAX_SECONDS). */
+export const RETRY_AFTER_MAX_MS = 60_000;
+
+/**
+ * An ActionFailure as a Temporal failure. An upstream Retry-After sets the next retry, capped: a
+ * `Retry-After: 86400` must not park a session for a day.
+ */
+function toFailure(e: unknown, retryAfterMaxMs = RETRY_AFTER_MAX_MS): never {
   if (e instanceof Error && e.name === 'ScriptError') throw ApplicationFailure.nonRetryable(e.message, 'PLANNER_SCRIPT');
   if (e instanceof ActionFailure) {
     throw ApplicationFailure.create({
@@ -27,10 +36,29 @@ function toFailure(e: unknown): never {
       message: e.error.message,
       nonRetryable: !e.error.retryable,
       details: [e.error],
-      ...(e.retryAfterMs !== undefined ? { nextRetryDelay: e.retryAfterMs } : {}),
+      ...(e.retryAfterMs !== undefined ? { nextRetryDelay: Math.min(e.retryAfterMs, retryAfterMaxMs) } : {}),
     });
   }
   throw e;
+}
+
+/** The version a write produced or a read returned: the ETag, else the body's `version`. */
+function versionOf(res: { etag?: string; body: unknown }): string | undefined {
+  const v = (res.body as { version?: unknown } | undefined)?.version;
+  if (typeof v === 'string' && v) return v;
+  return res.etag ? res.etag.replace(/^W\//, '').replace(/"/g, '') : undefined;
+}
+
+/** Same value as ROLLER stores it? Instants are compared as instants, everything else as text. */
+function sameValue(a: unknown, b: unknown): boolean {
+  const blank = (v: unknown) => v === undefined || v === null || v === '';
+  if (blank(a) || blank(b)) return blank(a) && blank(b);
+  if (typeof a === 'string' && typeof b === 'string' && /^\d{4}-\d{2}-\d{2}T/.test(a) && /^\d{4}-\d{2}-\d{2}T/.test(b)) {
+    const ta = Date.parse(a);
+    const tb = Date.parse(b);
+    if (!Number.isNaN(ta) && !Number.isNaN(tb)) return ta === tb;
+  }
+  return String(a) === String(b);
 }
 
 /** Heartbeats while a call is in flight, so a dead worker is noticed in seconds, not at the timeout. */
@@ -56,11 +84,14 @@ export interface ActivityDeps {
   log: Logger;
   /** overrides the catalog's `role: booking` read */
   bookingAction?: string;
+  /** cap of an upstream Retry-After (ms) */
+  retryAfterMaxMs?: number;
 }
 
 export function createActivities(deps: ActivityDeps) {
   const { catalog, runner, planner, log } = deps;
   const readBookingRaw = (context: SessionContext, token: string) => readSessionBooking(catalog, runner, context, token, deps.bookingAction);
+  const fail = (e: unknown): never => toFailure(e, deps.retryAfterMaxMs ?? RETRY_AFTER_MAX_MS);
 
   return {
     /** The ReAct planner (or the offline one): conversation → plan | question | refusal. */
@@ -71,7 +102,7 @@ export function createActivities(deps: ActivityDeps) {
       try {
         return await planner.plan(input, { heartbeat: (d: unknown) => heartbeat(d), resumeFrom, signal: Context.current().cancellationSignal });
       } catch (e) {
-        return toFailure(e);
+        return fail(e);
       }
     },
 
@@ -80,7 +111,7 @@ export function createActivities(deps: ActivityDeps) {
       try {
         return summarizeBooking(await readBookingRaw(context, token));
       } catch (e) {
-        return toFailure(e);
+        return fail(e);
       }
     },
 
@@ -93,7 +124,7 @@ export function createActivities(deps: ActivityDeps) {
         const res = await runner.run(action.capture.action, params, input.context, { token: input.token });
         return { before: res.body };
       } catch (e) {
-        return toFailure(e);
+        return fail(e);
       }
     },
 
@@ -101,10 +132,40 @@ export function createActivities(deps: ActivityDeps) {
       try {
         const res = await withHeartbeat(() => runner.run(input.actionId, input.params, input.context, { token: input.token, idempotencyKey: input.idempotencyKey, ifMatch: input.ifMatch }));
         log.info({ sessionId: input.context.sessionId, action: input.actionId, status: res.status }, 'step executed');
-        return { status: res.status, body: res.body };
+        const version = versionOf(res);
+        return { status: res.status, body: res.body, ...(version ? { version } : {}) };
       } catch (e) {
         log.warn({ sessionId: input.context.sessionId, action: input.actionId, code: e instanceof ActionFailure ? e.error.code : 'ERROR' }, 'step failed');
-        return toFailure(e);
+        return fail(e);
+      }
+    },
+
+    /**
+     * Did a step whose answer never came take effect? Read, not guessed: the action's capture read
+     * gives the version and the step's fields (its `changes` mapping, evaluated on what ROLLER has
+     * now). Same version as the step was sent against → no; the step's values in place → yes;
+     * an action whose effect cannot be read (no capture or no changes mapping) → unknown.
+     */
+    async verifyStep(input: VerifyInput): Promise<VerifyOutput> {
+      const action = catalog.require(input.actionId);
+      if (!action.capture) return { tookEffect: 'unknown' };
+      try {
+        const params = await evaluateMapping(action.capture.params ?? {}, { params: input.params, context: input.context });
+        const res = await runner.run(action.capture.action, params, input.context, { token: input.token });
+        const version = versionOf(res);
+        const out = (tookEffect: VerifyOutput['tookEffect']): VerifyOutput => ({ tookEffect, ...(version ? { version } : {}) });
+        if (version !== undefined && input.versionBefore !== undefined && version === input.versionBefore) return out('no');
+        if (!action.changes) return out('unknown');
+        const raw = await evaluate(action.changes, { params: input.params, before: res.body, context: input.context });
+        const changes = (Array.isArray(raw) ? raw : raw ? [raw] : []) as Array<{ field?: unknown; from?: unknown; to?: unknown }>;
+        const relevant = changes.filter((c) => c && c.field);
+        if (!relevant.length) return out('unknown');
+        // evaluated on the current booking, `from` is what ROLLER holds now
+        const result = out(relevant.every((c) => sameValue(c.from, c.to)) ? 'yes' : 'no');
+        log.info({ sessionId: input.context.sessionId, action: input.actionId, tookEffect: result.tookEffect }, 'step effect read back');
+        return result;
+      } catch (e) {
+        return fail(e);
       }
     },
 
@@ -113,12 +174,15 @@ export function createActivities(deps: ActivityDeps) {
       if (!action.compensation) throw ApplicationFailure.nonRetryable(`${input.actionId} has no compensation`, 'NO_COMPENSATION');
       try {
         const params = await evaluateMapping(action.compensation.params, { params: input.params, before: input.before, result: input.result, context: input.context });
-        const res = await withHeartbeat(() => runner.run(action.compensation!.action, params, input.context, { token: input.token, idempotencyKey: input.idempotencyKey }));
+        // If-Match: the version this service's last write produced; a 412 means someone else has
+        // changed the booking since, and the undo must not overwrite their change.
+        const res = await withHeartbeat(() => runner.run(action.compensation!.action, params, input.context, { token: input.token, idempotencyKey: input.idempotencyKey, ifMatch: input.ifMatch }));
         log.info({ sessionId: input.context.sessionId, action: action.compensation.action, status: res.status }, 'step compensated');
-        return { status: res.status, body: res.body };
+        const version = versionOf(res);
+        return { status: res.status, body: res.body, ...(version ? { version } : {}) };
       } catch (e) {
         log.warn({ sessionId: input.context.sessionId, action: action.compensation.action, code: e instanceof ActionFailure ? e.error.code : 'ERROR' }, 'compensation failed');
-        return toFailure(e);
+        return fail(e);
       }
     },
   };

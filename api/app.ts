@@ -13,6 +13,7 @@ import type { SessionService } from './session-service.js';
 import { mapTemporalError } from './session-service.js';
 import { sessionsRouter } from './routes/sessions.js';
 import { codecRouter } from './routes/codec.js';
+import { signInThrottle } from './sign-in-throttle.js';
 import type { createMetrics } from './metrics.js';
 import type { TokenSeal } from '../codec/token-seal.js';
 import type { CodecConfig } from './codec-auth.js';
@@ -90,15 +91,7 @@ export function createGatewayApp(deps: GatewayDeps) {
     handler: (_req, _res, next) => next(new ApiError(429, 'RATE_LIMITED', 'Too many requests from this address; slow down and retry shortly.', {}, { 'Retry-After': '10' })),
   });
   // Failed sign-ins per client address: past the limit the address is refused before authentication.
-  const failedSignIns = rateLimit({
-    windowMs: 60_000,
-    limit: options.authFailuresPerMinute,
-    standardHeaders: 'draft-8',
-    legacyHeaders: false,
-    skipSuccessfulRequests: true,
-    requestWasSuccessful: (_req, res) => res.statusCode !== 401,
-    handler: (_req, _res, next) => next(new ApiError(429, 'SIGN_IN_THROTTLED', 'Too many failed sign-ins from this address; wait a minute before trying again.', {}, { 'Retry-After': '60' })),
-  });
+  const failedSignIns = signInThrottle(options.authFailuresPerMinute);
   app.use(['/v1', '/codec'], perClient, failedSignIns);
 
   app.use('/codec', codecRouter(deps.codec, options.codec, log));

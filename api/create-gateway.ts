@@ -30,8 +30,9 @@ export function buildGateway(config: Config, catalog: Catalog, log: Logger, conn
     negativeTtlMs: config.gateway.identityNegativeCacheMs,
     staleMs: config.gateway.identityStaleMs,
   });
+  const service = new SessionService(client, conn, config.temporal.taskQueue, config.session.idleTimeoutMs, config.gateway.maxWaitMs, codec, config.session.execution);
   const app = createGatewayApp({
-    service: new SessionService(client, conn, config.temporal.taskQueue, config.session.idleTimeoutMs, config.gateway.maxWaitMs, codec),
+    service,
     identity,
     catalog,
     codec,
@@ -48,7 +49,7 @@ export function buildGateway(config: Config, catalog: Catalog, log: Logger, conn
       codec: config.codec,
     },
   });
-  return { app, client, connection: conn, identity };
+  return { app, client, connection: conn, identity, service };
 }
 
 /**

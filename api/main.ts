@@ -9,14 +9,18 @@ const log = createLogger(config.logLevel, 'gateway');
 
 try {
   const catalog = await loadCatalogOrThrow(config.catalogDir);
-  const { app, connection } = buildGateway(config, catalog, log);
+  const { app, connection, service } = buildGateway(config, catalog, log);
   const server = createGatewayServer(app, config.gateway);
   server.listen(config.gateway.port, config.gateway.host, () => log.info({ url: `http://${config.gateway.host}:${config.gateway.port}` }, 'gateway listening'));
   server.on('error', (e) => {
     log.error({ err: e.message }, 'gateway could not listen');
     process.exit(1);
   });
-  const stop = () => server.close(() => void connection.close().finally(() => process.exit(0)));
+  const stop = () => {
+    // held long-polls answer at once with the latest state, so the server can close
+    service.close();
+    server.close(() => void connection.close().finally(() => process.exit(0)));
+  };
   process.on('SIGINT', stop);
   process.on('SIGTERM', stop);
 } catch (e) {

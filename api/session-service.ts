@@ -11,7 +11,7 @@ import {
 } from '@temporalio/client';
 import { ApplicationFailure, WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError, defaultPayloadConverter, type PayloadCodec } from '@temporalio/common';
 import { status as grpcStatus } from '@grpc/grpc-js';
-import type { SessionInput, SessionState } from '../contracts/types.js';
+import type { ExecutionSettings, SessionInput, SessionState } from '../contracts/types.js';
 import { TERMINAL_PHASES } from '../contracts/types.js';
 import { confirmUpdate, declineUpdate, detailsQuery, messageUpdate, stateQuery, type PublishedState, type SessionDetails } from '../workflows/messages.js';
 import { BookingIdKey, SessionPhaseKey, VenueIdKey } from '../workflows/search-attributes.js';
@@ -56,7 +56,7 @@ export function mapTemporalError(e: unknown): ApiError {
   if (e instanceof WorkflowUpdateFailedError) {
     const cause = e.cause;
     const msg = cause instanceof Error ? cause.message : e.message;
-    const m = /^(WRONG_PHASE|STALE_PLAN|VALIDATION): (.*)$/s.exec(msg);
+    const m = /^(WRONG_PHASE|STALE_PLAN|VALIDATION|TOO_MANY_MESSAGES): (.*)$/s.exec(msg);
     if (m) return new ApiError(m[1] === 'VALIDATION' ? 400 : 409, m[1]!, m[2]!);
     if (cause instanceof ApplicationFailure) return new ApiError(409, 'REJECTED', cause.message);
     return new ApiError(409, 'REJECTED', 'The session did not accept that request.');
@@ -87,6 +87,7 @@ export class SessionService {
     private readonly idleTimeoutMs: number,
     private readonly maxWaitMs: number,
     private readonly codec?: PayloadCodec,
+    private readonly execution?: ExecutionSettings,
   ) {
     this.watch = new StateWatch(
       client,
@@ -195,6 +196,7 @@ export class SessionService {
       message: req.message,
       token,
       idleTimeoutMs: this.idleTimeoutMs,
+      ...(this.execution ? { execution: this.execution } : {}),
     };
     const initial = this.initialState(identity, sessionId);
     const deadline = Date.now() + START_BUDGET_MS;
@@ -330,8 +332,9 @@ export class SessionService {
     }
   }
 
-  /** The session ran the plan with this hash (it was confirmed: a step left `pending`). */
+  /** The session ran the plan with this hash (it was confirmed: a step left `pending`; an expired or declined session marks its steps `skipped` without running them). */
   private static executedPlan(s: SessionState, planHash: string): boolean {
+    if (s.phase === 'expired' || s.phase === 'declined') return false;
     return s.plan?.hash === planHash && s.steps.some((st) => st.status !== 'pending');
   }
 

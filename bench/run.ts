@@ -129,7 +129,9 @@ async function startStack(flags: string[], sandboxPort: number, seed: string) {
     LLM_PROVIDER: 'offline',
     PLANNER_NOW: '2026-12-01T09:00:00+11:00',
     RATE_LIMIT_PER_MINUTE: '1000000',
+    // one load generator on one address: the per-address limits are for the internet, not for this
     CLIENT_RATE_LIMIT_PER_MINUTE: '1000000',
+    AUTH_FAILURES_PER_MINUTE: '1000000',
   };
   const worker = spawnEntry('worker/main.ts', env);
   const gateway = spawnEntry('api/main.ts', env);

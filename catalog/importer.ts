@@ -5,11 +5,14 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
 import { load as loadYaml } from 'js-yaml';
 import { Ajv } from 'ajv';
+import addFormatsImport from 'ajv-formats';
 import type { ActionView, ApiBinding, AtomicAction, AuthSpec, FixedParam, JsonSchema, ParamMapping, Safety } from '../contracts/types.js';
 import { GEMINI_TOOL_NAME, flattenUnion, geminiSchemaProblems, mergeAllOf, toGeminiSchema } from './gemini-schema.js';
 import { mappingProblems, schemaHasPath } from './mapping.js';
 import { BOOKING_SHAPE } from './booking-shape.js';
 import { normaliseNullable, OpenApiDocument, RECURSION_DEPTH, RefError, remoteRefs } from './loader.js';
+
+const addFormats = addFormatsImport as unknown as (ajv: Ajv) => Ajv;
 
 export interface CatalogProblem {
   /** warnings are printed by lint but do not stop the worker */
@@ -30,6 +33,8 @@ const HTTP_METHODS = ['get', 'put', 'post', 'delete', 'patch', 'head', 'options'
 
 const overlaySchema = JSON.parse(readFileSync(new URL('./overlay.schema.json', import.meta.url), 'utf8'));
 const validateOverlay = new Ajv({ allErrors: true, strict: false }).compile(overlaySchema);
+// the planner validates arguments with ajv (formats included); a schema it cannot compile is a lint problem, not a crash later
+const argumentValidator = addFormats(new Ajv({ allErrors: true, strict: false }));
 
 interface Operation {
   operationId: string;
@@ -304,6 +309,7 @@ function buildAction(file: string, spec: LoadedSpec, operation: Operation, meta:
     if (p.in === 'header' && lname === 'if-match') acceptsIfMatch = true;
     if (p.in === 'header' && lname === 'idempotency-key') acceptsIdempotencyKey = true;
     if (p.in === 'header' && SPECIAL_HEADERS.has(lname)) continue;
+    if (p.in === 'header' && api.auth.type === 'api-key' && lname === api.auth.header.toLowerCase()) continue; // the credential, sent by the runner
     if (p.in === 'cookie') continue;
     wire.set(p.name, {
       in: p.in,
@@ -363,6 +369,8 @@ function buildAction(file: string, spec: LoadedSpec, operation: Operation, meta:
     }
   }
   const paramsSchema: JsonSchema = { type: 'object', properties, additionalProperties: false, ...(required.length ? { required } : {}) };
+  // a flattened union body: the model reads which shapes the API accepts
+  if (rawBody && body && (Array.isArray(mergeAllOf(rawBody).oneOf) || Array.isArray(mergeAllOf(rawBody).anyOf)) && body.description) paramsSchema.description = body.description;
   if (body?.minProperties && Object.keys(properties).some((p) => wire.get(exposed[p]?.from ?? p)?.in === 'body')) paramsSchema.minProperties = body.minProperties;
 
   const kind = meta.kind ?? (operation.method === 'GET' || operation.method === 'HEAD' ? 'read' : 'write');
@@ -395,7 +403,15 @@ function buildAction(file: string, spec: LoadedSpec, operation: Operation, meta:
   if (meta.role === 'booking' && kind !== 'read') at('role', 'role booking must be on a read');
   if (meta.booking && meta.role !== 'booking') at('booking', 'a booking mapping needs role: booking');
 
-  const params = toGeminiSchema(paramsSchema);
+  let params: JsonSchema;
+  try {
+    // both forms must compile: the model's view, and the full schema the arguments are validated with
+    params = toGeminiSchema(paramsSchema);
+    argumentValidator.compile(paramsSchema);
+  } catch (e) {
+    at('params', `schema cannot be compiled: ${(e as Error).message.split('\n')[0]}`);
+    return undefined;
+  }
   for (const problem of geminiSchemaProblems(params)) at('params', problem);
 
   return {

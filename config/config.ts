@@ -220,10 +220,18 @@ export function loadConfig(env: Env = process.env) {
     roller: {
       baseUrl: url(env, 'ROLLER_API_BASE_URL', 'http://127.0.0.1:4010'),
       timeoutMs: int(env, 'ROLLER_API_TIMEOUT_MS', 10_000, 1),
+      /** an upstream Retry-After is honoured up to this; a longer one is shortened to it */
+      retryAfterMaxMs: int(env, 'ROLLER_RETRY_AFTER_MAX_SECONDS', 60, 0, 3600) * 1000,
     },
     catalogDir: str(env, 'CATALOG_DIR', new URL('../catalog', import.meta.url).pathname),
     session: {
       idleTimeoutMs: int(env, 'SESSION_IDLE_TIMEOUT_SECONDS', 900, 1) * 1000,
+      /** execution bounds, recorded in each session when it starts */
+      execution: {
+        stepTimeoutMs: int(env, 'STEP_TIMEOUT_SECONDS', 120, 1, 3600) * 1000,
+        compensationWindowMs: int(env, 'COMPENSATION_RETRY_WINDOW_SECONDS', 21_600, 1, 7 * 24 * 3600) * 1000,
+        compensationMaxBackoffMs: int(env, 'COMPENSATION_MAX_BACKOFF_SECONDS', 300, 1, 3600) * 1000,
+      },
     },
     planner: {
       provider,

@@ -32,6 +32,7 @@ export interface FixedParam {
 export type AuthSpec =
   | { type: 'passthrough' }
   | { type: 'bearer'; variable: string }
+  | { type: 'api-key'; header: string; variable: string }
   | { type: 'oauth2-client-credentials'; tokenUrl: string; clientIdVariable: string; clientSecretVariable: string; scope?: string };
 
 /** Where an API lives and how to call it (overlay `server` + `auth`, document title). */
@@ -156,6 +157,8 @@ export interface Plan {
   risk: Safety;
   bookingVersion: string;
   createdAt: string;
+  /** what the person should know about how the plan runs (e.g. why an irreversible step is last) */
+  notes?: string[];
 }
 
 export type Phase =
@@ -196,6 +199,29 @@ export interface StepStatus {
   index: number;
   status: StepRunStatus;
   error?: ActionError;
+  /** progress of the automatic undo (or of checking whether the step took effect) while it retries */
+  undo?: UndoProgress;
+}
+
+export interface UndoProgress {
+  /** attempts made so far */
+  attempts: number;
+  /** why the last attempt failed (masked) */
+  lastError?: string;
+  /** when the next attempt is due */
+  nextAttemptAt?: string;
+  /** when automatic retrying stops and the session asks a person instead */
+  giveUpAt: string;
+}
+
+/** Bounds of the execution phase, fixed when the session starts (README: configuration). */
+export interface ExecutionSettings {
+  /** schedule-to-close of every write (all its retries included) */
+  stepTimeoutMs: number;
+  /** how long a rollback keeps retrying before it asks a person */
+  compensationWindowMs: number;
+  /** cap of the backoff between undo attempts */
+  compensationMaxBackoffMs: number;
 }
 
 export type ActionErrorCode =
@@ -263,12 +289,14 @@ export interface ConversationTurn {
   text: string;
 }
 
-/** Input of the session workflow. The token travels separately, inside encrypted payloads. */
+/** Input of the session workflow. `token` is the staff token sealed by the gateway (TOKEN_SEAL_KEYS); only activities open it. */
 export interface SessionInput {
   context: SessionContext;
   message: string;
   token: string;
   idleTimeoutMs: number;
+  /** absent in sessions started before it existed: the workflow's defaults apply */
+  execution?: ExecutionSettings;
 }
 
 export interface PlanningInput {
@@ -296,6 +324,25 @@ export interface ExecuteInput {
 export interface ExecuteOutput {
   status: number;
   body: unknown;
+  /** the resource version the write produced (ETag or body `version`), when ROLLER says */
+  version?: string;
+}
+
+/** Whether a step whose answer never arrived took effect, read back from ROLLER. */
+export interface VerifyInput {
+  actionId: string;
+  params: Record<string, unknown>;
+  context: SessionContext;
+  token: string;
+  /** the version the step was sent against (its If-Match) */
+  versionBefore?: string;
+}
+
+export interface VerifyOutput {
+  /** yes: ROLLER shows the step's change; no: it does not; unknown: the action's effect cannot be read */
+  tookEffect: 'yes' | 'no' | 'unknown';
+  /** the version read */
+  version?: string;
 }
 
 export interface CaptureOutput {
@@ -310,6 +357,8 @@ export interface CompensateInput {
   context: SessionContext;
   token: string;
   idempotencyKey: string;
+  /** the version the booking should be at if nobody else changed it: an undo never clobbers */
+  ifMatch?: string;
 }
 
 /** Update arguments. */

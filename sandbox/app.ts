@@ -38,7 +38,14 @@ export interface Fault {
   skip: number;
   code?: string;
   retryAfter?: number;
+  /** an outage window: active for this long from the first request it hits (`times` is then ignored) */
+  forMs?: number;
+  /** end of the window, set when the window starts */
+  until?: number;
 }
+
+/** `operationId: '*'` matches every API operation (ROLLER down as a whole). */
+const ANY_OPERATION = '*';
 
 class HttpProblem extends Error {
   constructor(readonly status: number, readonly code: string, readonly detail: string, readonly extra: Record<string, unknown> = {}) {
@@ -196,6 +203,9 @@ export async function createSandboxApp(store: Store, specFiles = [ROLLER_SPEC, V
   const journal: JournalEntry[] = [];
   let faults: Fault[] = [];
   const idempotency = new Map<string, { status: number; body: unknown; headers?: Record<string, string> }>();
+  // Requests still being processed, by idempotency key: a duplicate arriving meanwhile waits for the
+  // first one's answer instead of writing a second time (as ROLLER-like APIs do).
+  const inFlight = new Map<string, Promise<void>>();
   const app = express();
   app.disable('x-powered-by');
   app.use(express.json({ limit: '100kb', type: ['application/json', 'application/*+json'] }));
@@ -207,6 +217,7 @@ export async function createSandboxApp(store: Store, specFiles = [ROLLER_SPEC, V
     journal.length = 0;
     faults = [];
     idempotency.clear();
+    inFlight.clear();
     res.status(204).end();
   });
   hooks.get('/journal', (_req, res) => res.json({ entries: journal }));
@@ -217,10 +228,12 @@ export async function createSandboxApp(store: Store, specFiles = [ROLLER_SPEC, V
   hooks.get('/faults', (_req, res) => res.json({ faults }));
   hooks.post('/faults', (req, res) => {
     const f = req.body ?? {};
-    if (typeof f.operationId !== 'string' || !spec.operations.has(f.operationId)) return sendProblem(res, 400, 'VALIDATION', 'operationId must name an operation of the spec');
+    if (typeof f.operationId !== 'string' || (f.operationId !== ANY_OPERATION && !spec.operations.has(f.operationId))) return sendProblem(res, 400, 'VALIDATION', 'operationId must name an operation of the spec, or be "*"');
     const status = Number(f.status ?? 503);
     if (!Number.isInteger(status) || status < 100 || status > 599) return sendProblem(res, 400, 'VALIDATION', 'status must be an HTTP status');
-    const fault: Fault = { operationId: f.operationId, status, when: f.when === 'after' ? 'after' : 'before', delayMs: Number(f.delayMs ?? 0), times: Number(f.times ?? 1), skip: Number(f.skip ?? 0), code: f.code, retryAfter: f.retryAfter };
+    const forMs = f.forMs === undefined ? undefined : Number(f.forMs);
+    if (forMs !== undefined && (!Number.isFinite(forMs) || forMs <= 0)) return sendProblem(res, 400, 'VALIDATION', 'forMs must be a positive number of milliseconds');
+    const fault: Fault = { operationId: f.operationId, status, when: f.when === 'after' ? 'after' : 'before', delayMs: Number(f.delayMs ?? 0), times: forMs ? Number.MAX_SAFE_INTEGER : Number(f.times ?? 1), skip: Number(f.skip ?? 0), code: f.code, retryAfter: f.retryAfter, ...(forMs ? { forMs } : {}) };
     faults.push(fault);
     res.status(201).json(fault);
   });
@@ -244,8 +257,9 @@ export async function createSandboxApp(store: Store, specFiles = [ROLLER_SPEC, V
 
   // ---- the API, from the OpenAPI document ----
   for (const op of spec.operations.values()) {
-    const handler = handlers[op.operationId];
-    if (!handler) continue;
+    const maybeHandler = handlers[op.operationId];
+    if (!maybeHandler) continue;
+    const handler: Handler = maybeHandler;
     const expressPath = op.path.replace(/\{([^}]+)\}/g, ':$1');
     const bodySchema = op.op.requestBody?.content?.['application/json']?.schema as JsonSchema | undefined;
     const validateBody = bodySchema ? ajv.compile(bodySchema) : undefined;
@@ -265,72 +279,98 @@ export async function createSandboxApp(store: Store, specFiles = [ROLLER_SPEC, V
         journal.push(entry);
       };
       const auth = req.get('authorization') ?? '';
-      const token = store.tokens.get(auth.replace(/^Bearer\s+/i, ''));
-      if (!token) {
+      const maybeToken = store.tokens.get(auth.replace(/^Bearer\s+/i, ''));
+      if (!maybeToken) {
         finish(401);
         return sendProblem(res, 401, 'UNAUTHORIZED', 'A valid bearer token is required');
       }
+      const token: SeedToken = maybeToken;
       const isWrite = op.method !== 'GET';
       if (isWrite && !token.scopes.includes('bookings:write')) {
         finish(403);
         return sendProblem(res, 403, 'FORBIDDEN', 'This token may read bookings but not change them');
       }
       const idemStoreKey = idemKey && isWrite ? `${token.venueId}|${op.operationId}|${req.path}|${idemKey}` : undefined;
-      if (idemStoreKey && idempotency.has(idemStoreKey)) {
-        const prior = idempotency.get(idemStoreKey)!;
-        entry.replayed = true;
-        finish(prior.status);
-        if (prior.headers) res.set(prior.headers);
-        res.set('Idempotent-Replayed', 'true');
-        return prior.status >= 400 ? res.status(prior.status).type('application/problem+json').json(prior.body) : res.status(prior.status).json(prior.body);
-      }
-      const faultIdx = faults.findIndex((f) => f.operationId === op.operationId && f.times > 0);
+      // faults first: a ROLLER that is down cannot replay answers either
+      const now = Date.now();
+      faults = faults.filter((f) => f.until === undefined || f.until > now);
+      const faultIdx = faults.findIndex((f) => (f.operationId === op.operationId || f.operationId === ANY_OPERATION) && f.times > 0);
       let fault = faultIdx >= 0 ? faults[faultIdx]! : undefined;
       if (fault && fault.skip > 0) {
         fault.skip -= 1;
         fault = undefined;
       }
       if (fault) {
-        fault.times -= 1;
+        if (fault.forMs) fault.until ??= now + fault.forMs;
+        else fault.times -= 1;
         if (fault.times <= 0) faults.splice(faultIdx, 1);
-        if (fault.delayMs > 0) await new Promise((r) => setTimeout(r, fault.delayMs));
       }
       const injected = (f: Fault) => {
         if (f.retryAfter !== undefined) res.set('Retry-After', String(f.retryAfter));
         finish(f.status);
         return sendProblem(res, f.status, f.code ?? (f.status === 429 ? 'RATE_LIMITED' : f.status >= 500 ? 'UPSTREAM_ERROR' : 'INJECTED'), `Injected fault on ${op.operationId}`);
       };
-      if (fault && fault.when === 'before' && fault.status >= 400) return injected(fault);
+      const delay = (ms: number) => new Promise((r) => setTimeout(r, ms));
+      if (fault && fault.when === 'before' && fault.status >= 400) {
+        if (fault.delayMs > 0) await delay(fault.delayMs);
+        return injected(fault);
+      }
 
-      if (validateQuery && !validateQuery(req.query)) {
-        finish(400);
-        return sendProblem(res, 400, 'VALIDATION', 'The query is invalid', { errors: (validateQuery.errors ?? []).map((e) => ({ field: e.instancePath.slice(1) || String((e.params as { missingProperty?: string }).missingProperty ?? ''), message: e.message ?? 'invalid' })) });
+      const replay = () => {
+        const prior = idempotency.get(idemStoreKey!)!;
+        entry.replayed = true;
+        finish(prior.status);
+        if (prior.headers) res.set(prior.headers);
+        res.set('Idempotent-Replayed', 'true');
+        return prior.status >= 400 ? res.status(prior.status).type('application/problem+json').json(prior.body) : res.status(prior.status).json(prior.body);
+      };
+      if (idemStoreKey) {
+        // a duplicate of a request still in progress waits for its answer
+        while (inFlight.has(idemStoreKey)) await inFlight.get(idemStoreKey);
+        if (idempotency.has(idemStoreKey)) return replay();
       }
-      const body = (req.body ?? {}) as Record<string, unknown>;
-      if (validateBody && !validateBody(body)) {
-        finish(400);
-        return sendProblem(res, 400, 'VALIDATION', 'The request body is invalid', {
-          errors: (validateBody.errors ?? []).map((e) => ({ field: e.instancePath.slice(1) || String((e.params as { missingProperty?: string; additionalProperty?: string }).missingProperty ?? (e.params as { additionalProperty?: string }).additionalProperty ?? ''), message: e.message ?? 'invalid' })),
-        });
-      }
+      let done: () => void = () => {};
+      if (idemStoreKey) inFlight.set(idemStoreKey, new Promise<void>((r) => (done = r)));
       try {
-        const out = handler({ req, res, token, store, body });
-        entry.wrote = out.wrote;
-        // recorded before a lost-reply fault: the write happened, so a retry must replay, not re-apply
-        if (idemStoreKey) idempotency.set(idemStoreKey, { status: out.status, body: structuredClone(out.body), headers: out.headers });
-        if (fault && fault.when === 'after' && fault.status >= 400) return injected(fault);
-        finish(out.status);
-        if (out.headers) res.set(out.headers);
-        res.status(out.status).json(out.body);
-      } catch (e) {
-        if (e instanceof HttpProblem) {
-          finish(e.status);
-          const problem = { type: `https://sandbox.roller.local/problems/${e.code.toLowerCase()}`, title: TITLES[e.status] ?? 'Error', status: e.status, detail: e.detail, code: e.code, ...e.extra };
-          if (idemStoreKey && e.status !== 412) idempotency.set(idemStoreKey, { status: e.status, body: problem });
-          return res.status(e.status).type('application/problem+json').json(problem);
+        if (fault && fault.delayMs > 0) await delay(fault.delayMs);
+        return await handle(fault);
+      } finally {
+        if (idemStoreKey) inFlight.delete(idemStoreKey);
+        done();
+      }
+
+      /** Validation, the handler, the idempotency record and an 'after' fault. */
+      async function handle(fault: Fault | undefined): Promise<unknown> {
+        if (validateQuery && !validateQuery(req.query)) {
+          finish(400);
+          return sendProblem(res, 400, 'VALIDATION', 'The query is invalid', { errors: (validateQuery.errors ?? []).map((e) => ({ field: e.instancePath.slice(1) || String((e.params as { missingProperty?: string }).missingProperty ?? ''), message: e.message ?? 'invalid' })) });
         }
-        finish(500);
-        return sendProblem(res, 500, 'INTERNAL', 'Sandbox error');
+        const body = (req.body ?? {}) as Record<string, unknown>;
+        if (validateBody && !validateBody(body)) {
+          finish(400);
+          return sendProblem(res, 400, 'VALIDATION', 'The request body is invalid', {
+            errors: (validateBody.errors ?? []).map((e) => ({ field: e.instancePath.slice(1) || String((e.params as { missingProperty?: string; additionalProperty?: string }).missingProperty ?? (e.params as { additionalProperty?: string }).additionalProperty ?? ''), message: e.message ?? 'invalid' })),
+          });
+        }
+        try {
+          const out = handler({ req, res, token, store, body });
+          entry.wrote = out.wrote;
+          // recorded before a lost-reply fault: the write happened, so a retry must replay, not re-apply
+          if (idemStoreKey) idempotency.set(idemStoreKey, { status: out.status, body: structuredClone(out.body), headers: out.headers });
+          if (fault && fault.when === 'after' && fault.status >= 400) return injected(fault);
+          finish(out.status);
+          if (out.headers) res.set(out.headers);
+          res.status(out.status).json(out.body);
+        } catch (e) {
+          if (e instanceof HttpProblem) {
+            finish(e.status);
+            const problem = { type: `https://sandbox.roller.local/problems/${e.code.toLowerCase()}`, title: TITLES[e.status] ?? 'Error', status: e.status, detail: e.detail, code: e.code, ...e.extra };
+            if (idemStoreKey && e.status !== 412) idempotency.set(idemStoreKey, { status: e.status, body: problem });
+            return res.status(e.status).type('application/problem+json').json(problem);
+          }
+          finish(500);
+          return sendProblem(res, 500, 'INTERNAL', 'Sandbox error');
+        }
       }
     });
   }

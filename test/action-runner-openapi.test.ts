@@ -87,7 +87,7 @@ describe('runner against a third-party API described by its own document', () =>
       res.json({ access_token: `at-${tokenCalls.length}`, token_type: 'Bearer', expires_in: tokenTtl });
     });
     app.use('/base/v2', (req, res) => {
-      seen.push({ method: req.method, url: req.originalUrl, headers: { authorization: req.get('authorization'), 'octo-capabilities': req.get('octo-capabilities'), 'accept-language': req.get('accept-language') }, body: req.body });
+      seen.push({ method: req.method, url: req.originalUrl, headers: { authorization: req.get('authorization'), 'octo-capabilities': req.get('octo-capabilities'), 'accept-language': req.get('accept-language'), ...(req.get('exp-api-key') ? { 'exp-api-key': req.get('exp-api-key') } : {}) }, body: req.body });
       const auth = req.get('authorization') ?? '';
       if (revoke && auth === 'Bearer at-1') return void res.status(401).json({ error: 'UNAUTHORIZED', errorMessage: 'token revoked' });
       if (req.path.startsWith('/fail')) return void res.status(400).json({ error: 'INVALID_UNIT_ID', errorMessage: 'The unit was not recognised' });
@@ -123,6 +123,11 @@ describe('runner against a third-party API described by its own document', () =>
     writeFileSync(join(dir, 'tours.openapi.yaml'), dump(document));
     writeFileSync(join(dir, 'tours.actions.yaml'), dump({ server: { variable: 'TOURS_URL' }, auth: { type: 'oauth2-client-credentials', tokenUrl: `${url}/oauth/token`, clientIdVariable: 'TOURS_ID', clientSecretVariable: 'TOURS_SECRET' }, actions }));
     writeFileSync(join(dir, 'bearer.openapi.yaml'), dump({ ...document, info: { title: 'Bearer API', version: '1' } }));
+    // an API-key header API (as Viator's partner API authenticates): the key header is the credential, not a parameter
+    const keyDoc = structuredClone(document) as typeof document;
+    (keyDoc.paths['/bookings/{uuid}'].parameters as unknown[]).push({ name: 'exp-api-key', in: 'header', required: true, schema: { type: 'string' } });
+    writeFileSync(join(dir, 'key.openapi.yaml'), dump({ ...keyDoc, info: { title: 'Key API', version: '1' } }));
+    writeFileSync(join(dir, 'key.actions.yaml'), dump({ server: { variable: 'KEY_URL' }, auth: { type: 'api-key', header: 'exp-api-key', variable: 'KEY_SECRET' }, actions: { getBooking: { ...actions.getBooking, id: 'key_get' } } }));
     writeFileSync(join(dir, 'bearer.actions.yaml'), dump({ server: { variable: 'BEARER_URL' }, auth: { type: 'bearer', variable: 'BEARER_KEY' }, actions: { getBooking: { ...actions.getBooking, id: 'bearer_get' } } }));
   });
   afterAll(() => {
@@ -157,7 +162,7 @@ describe('runner against a third-party API described by its own document', () =>
     expect(tokenCalls).toEqual(['client_credentials client-1']);
   });
 
-  it('a named server variable wins over the document; a bearer API gets its key, never the ROLLER token', async () => {
+  it('a named server variable wins over the document; a bearer or API-key API gets its key, never the ROLLER token', async () => {
     const catalog = await loadCatalog(dir);
     seen.length = 0;
     const runner = new ActionRunner(catalog, 'http://127.0.0.1:1', 5000, { ...env, BEARER_URL: `${url}/base/v2/` });
@@ -166,6 +171,9 @@ describe('runner against a third-party API described by its own document', () =>
     const missing = await failure(new ActionRunner(catalog, 'http://127.0.0.1:1', 5000, { BEARER_URL: url }).run('bearer_get', {}, ctx, { token: 't' }));
     expect(missing.error).toMatchObject({ code: 'NOT_CONFIGURED', message: 'Bearer API is not configured: BEARER_KEY is not set.', retryable: false });
     expect(JSON.stringify(missing.error)).not.toContain('key-9');
+    seen.length = 0;
+    await new ActionRunner(catalog, 'http://127.0.0.1:1', 5000, { KEY_URL: `${url}/base/v2`, KEY_SECRET: 'k-7' }).run('key_get', {}, ctx, { token: 'tok-staff-venue1' });
+    expect(seen.map((s) => s.headers)).toEqual([{ authorization: undefined, 'octo-capabilities': 'octo/content', 'accept-language': 'en', 'exp-api-key': 'k-7' }]);
   });
 
   it('re-fetches the OAuth token after a 401 (once) and when it has expired', async () => {

@@ -169,6 +169,20 @@ describe('schemas and lint on composed schemas', () => {
     expect(catalog.require('post_x').params.properties.contact).toEqual({ type: 'object', properties: { name: { type: 'string' } }, description: '(free-form extra not settable here)' });
   });
 
+  it('a top-level anyOf body is flattened too; a schema ajv cannot compile is a lint problem naming file and operation, not a crash', async () => {
+    const dir = folder(
+      doc({
+        '/a': { post: { operationId: 'postA', requestBody: json({ anyOf: [offerA, offerB] }), responses: ok() } },
+        '/b': { post: { operationId: 'postB', requestBody: json({ type: 'object', properties: { n: { type: 'integer', minimum: 'one' } } }), responses: ok() } },
+      }),
+      { actions: { postA: { id: 'post_a', description: 'x', safety: 'normal' }, postB: { id: 'post_b', description: 'y', safety: 'normal' } } },
+    );
+    const { catalog, problems } = await lint(dir);
+    expect(Object.keys(catalog.require('post_a').params.properties)).toEqual(['start', 'note', 'availabilityId']);
+    expect(catalog.require('post_a').params.description).toContain('Exactly one or more of these shapes: by start | by availability.');
+    expect(problems).toEqual(['api.actions.yaml: postB.params: schema cannot be compiled: schema is invalid: data/properties/n/minimum must be number']);
+  });
+
   it('a union of different kinds is not collapsed to its first branch', async () => {
     const dir = folder(
       doc({ '/x': { post: { operationId: 'postX', requestBody: json({ type: 'object', properties: { when: { oneOf: [{ type: 'string', format: 'date' }, { type: 'integer', title: 'days from today' }] } } }), responses: ok() } } }),

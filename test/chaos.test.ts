@@ -104,6 +104,53 @@ describe('worker SIGKILL', () => {
   });
 });
 
+// "ROLLER down for two minutes during step 2": the outage only has to outlast what the old
+// rollback tolerated (6 undo attempts, ~31 s) to prove the point, so the suite uses 50 s by default:
+// step 2 gives up after ~9 s, so the rollback must keep going for ~40 s. CHAOS_OUTAGE_SECONDS sets
+// another length (120 for the full two minutes). Short bounds through the documented variables keep
+// the test's own waiting small.
+const OUTAGE_SECONDS = Number(process.env.CHAOS_OUTAGE_SECONDS ?? 50);
+
+describe('ROLLER outage', () => {
+  it(`ROLLER down for ${OUTAGE_SECONDS} s during step 2: the rollback finishes after ROLLER returns, each write exactly once`, { timeout: (OUTAGE_SECONDS + 90) * 1000 }, async () => {
+    const stack = await startStack({ env: { RATE_LIMIT_PER_MINUTE: '100000', STEP_TIMEOUT_SECONDS: '20', COMPENSATION_MAX_BACKOFF_SECONDS: '2', ROLLER_API_TIMEOUT_MS: '2000' } });
+    try {
+      const original = await sandboxBooking(stack.sandboxUrl, 'bk-1001');
+      const s = await startSession(stack, CHAIN);
+      // hold step 2's first call, and take ROLLER down (every operation) while it is in flight
+      await injectFault(stack.sandboxUrl, { operationId: 'updateGuestCount', status: 503, delayMs: 1000 });
+      await call(stack.gatewayUrl, 'POST', `/v1/sessions/${s.sessionId}/confirm`, { token: STAFF, body: { planHash: s.plan.hash } });
+      await until(async () => (await getState(stack, s.sessionId)).steps?.[1]?.status === 'running');
+      await injectFault(stack.sandboxUrl, { operationId: '*', status: 503, forMs: OUTAGE_SECONDS * 1000 });
+
+      // while ROLLER is down the rollback keeps trying, visibly
+      let during: any; // eslint-disable-line @typescript-eslint/no-explicit-any
+      await until(async () => {
+        during = await getState(stack, s.sessionId);
+        return during.phase === 'compensating' && (during.steps?.[1]?.undo?.attempts ?? 0) >= 3;
+      }, OUTAGE_SECONDS * 1000);
+      expect(during.steps[1].undo.lastError).toBeTruthy();
+
+      const end = await waitForPhase(stack, s.sessionId, ['rolled_back', 'needs_attention', 'completed', 'failed'], (OUTAGE_SECONDS + 60) * 1000);
+      expect(end.phase).toBe('rolled_back');
+      expect(end.steps.map((x: { status: string }) => x.status)).toEqual(['compensated', 'failed', 'skipped']);
+      expect(end.outcome.message).toContain('Undone: Reschedule booking');
+      const j = await journal(stack.sandboxUrl);
+      // the undo went through only after the outage: after the last 503 ROLLER gave
+      const lastDown = j.map((e) => e.status).lastIndexOf(503);
+      const undo = j.findIndex((e) => e.wrote && e.idempotencyKey?.endsWith(':undo'));
+      expect(undo).toBeGreaterThan(lastDown);
+      expect(j.filter((e) => e.status === 503).length).toBeGreaterThan(6);
+      const writes = await expectExactlyOnce(stack, s.sessionId);
+      expect(writes.map((w) => w.operationId)).toEqual(['rescheduleBooking', 'rescheduleBooking']);
+      const b = await sandboxBooking(stack.sandboxUrl, 'bk-1001');
+      expect({ holder: b.holder, items: b.items }).toEqual({ holder: original.holder, items: original.items });
+    } finally {
+      await stack.close();
+    }
+  });
+});
+
 describe('gateway restart', () => {
   it('a session started through one gateway finishes through another', async () => {
     const a = await startStack();

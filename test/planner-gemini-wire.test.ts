@@ -226,17 +226,21 @@ describe('google provider on the wire', () => {
   });
 
   it('a hung call is cut by the per-call timeout, heartbeating while it waits, then retried', async () => {
-    const { result, beats, requests } = await run([reply.hang(), ...TWO_CALL_TURN], { env: { PLANNER_CALL_TIMEOUT_MS: '2500' } });
+    const { result, beats, requests, gemini } = await run([reply.hang(), ...TWO_CALL_TURN], { env: { PLANNER_CALL_TIMEOUT_MS: '2500' } });
     expect(steps(result)).toEqual(TWO_STEPS);
     expect(requests).toHaveLength(3);
+    // the timed-out HTTP request itself was aborted, not left running
+    expect(gemini.abandoned()).toBe(1);
     // heartbeats while the first call was in flight (one a second), before any checkpoint
     expect(beats.length).toBeGreaterThanOrEqual(3);
   });
 
   it('the planning budget stops a call in flight', async () => {
-    const { result, requests } = await run([reply.hang(), ...TWO_CALL_TURN], { env: { PLANNER_BUDGET_MS: '1000' } });
+    const { result, requests, gemini } = await run([reply.hang(), ...TWO_CALL_TURN], { env: { PLANNER_BUDGET_MS: '1000' } });
     expect(result).toMatchObject({ kind: 'failed', reason: 'Planning took longer than 1s and was stopped; nothing was changed.' });
     expect(requests).toHaveLength(1);
+    await new Promise((r) => setTimeout(r, 50));
+    expect(gemini.abandoned()).toBe(1);
   });
 });
 

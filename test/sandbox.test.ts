@@ -135,4 +135,36 @@ describe('sandbox', () => {
     expect((await api('GET', `${B}/bk-1001`, STAFF)).status).toBe(200);
     expect(Date.now() - t0).toBeGreaterThanOrEqual(280);
   });
+
+  it('an in-flight duplicate Idempotency-Key waits for the first answer: one write, the same answer twice', async () => {
+    // the first request is held 400 ms inside the sandbox; the duplicate arrives meanwhile
+    await injectFault(sb.url, { operationId: 'updateGuestCount', status: 200, delayMs: 400 });
+    const h = { 'idempotency-key': 'k-overlap' };
+    const [a, b] = await Promise.all([
+      api('PUT', `${B}/bk-1002/items/it-1002-b/quantity`, STAFF, { quantity: 5 }, h),
+      new Promise((r) => setTimeout(r, 100)).then(() => api('PUT', `${B}/bk-1002/items/it-1002-b/quantity`, STAFF, { quantity: 5 }, h)),
+    ]);
+    expect([a.status, b.status]).toEqual([200, 200]);
+    expect(b.body).toEqual(a.body);
+    expect(b.headers.get('idempotent-replayed')).toBe('true');
+    const entries = (await journal(sb.url)).filter((e) => e.operationId === 'updateGuestCount');
+    expect(entries.map((e) => [e.wrote, e.replayed])).toEqual([[true, false], [false, true]]);
+    expect((await api('GET', `${B}/bk-1002`, STAFF)).body.version).toBe('2');
+  });
+
+  it('an outage window ("*", forMs) fails every operation, replays included, until it ends', async () => {
+    const h = { 'idempotency-key': 'k-outage' };
+    expect((await api('PUT', `${B}/bk-1002/items/it-1002-b/quantity`, STAFF, { quantity: 5 }, h)).status).toBe(200);
+    await injectFault(sb.url, { operationId: '*', status: 503, forMs: 600 });
+    expect((await api('GET', `${B}/bk-1002`, STAFF)).status).toBe(503);
+    expect((await api('PUT', `${B}/bk-1002/items/it-1002-b/quantity`, STAFF, { quantity: 5 }, h)).status).toBe(503);
+    expect((await api('GET', `/v1/me`, STAFF)).status).toBe(503);
+    await new Promise((r) => setTimeout(r, 700));
+    const back = await api('PUT', `${B}/bk-1002/items/it-1002-b/quantity`, STAFF, { quantity: 5 }, h);
+    expect(back.status).toBe(200);
+    expect(back.headers.get('idempotent-replayed')).toBe('true');
+    expect((await journal(sb.url)).filter((e) => e.wrote)).toHaveLength(1);
+    const bad = await fetch(`${sb.url}/__sandbox/faults`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ operationId: '*', forMs: -1 }) });
+    expect(bad.status).toBe(400);
+  });
 });

@@ -191,7 +191,7 @@ describe('confirmation rules', () => {
 });
 
 describe('expiry', () => {
-  it('expires an idle session with nothing written', async () => {
+  it('expires an idle session with nothing written, its plan\'s steps marked skipped', async () => {
     const short = await startStack({ env: { SESSION_IDLE_TIMEOUT_SECONDS: '2' } });
     try {
       const s = await startSession(short, CHAIN);
@@ -199,8 +199,9 @@ describe('expiry', () => {
       expect(s.expiresAt).toBeDefined();
       const end = await waitForPhase(short, s.sessionId, ['expired'], 20_000);
       expect(end.phase).toBe('expired');
+      expect(end.steps.map((x: { status: string }) => x.status)).toEqual(s.plan.steps.map(() => 'skipped'));
       const c = await call(short.gatewayUrl, 'POST', `/v1/sessions/${s.sessionId}/confirm`, { token: STAFF, body: { planHash: s.plan.hash } });
-      expect(c.status).toBe(409);
+      expect(c.status, c.text).toBe(409);
       expect((await journal(short.sandboxUrl)).filter((e) => e.wrote)).toEqual([]);
     } finally {
       await short.close();

@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { call, journal, startStack, STAFF, type Stack } from './helpers/stack.js';
 import { CHAIN, startSession, waitForPhase } from './helpers/session.js';
 import { StateWatch } from '../api/state-watch.js';
+import { MAX_MESSAGES_PER_SESSION } from '../workflows/messages.js';
 import { Connection } from '@temporalio/client';
 import proto from '@temporalio/proto';
 
@@ -134,6 +135,26 @@ describe('starts', () => {
     // the worker picks the session up; a poller sees the plan
     const later = await call(stack.gatewayUrl, 'POST', '/v1/sessions?wait=20', { token: STAFF, body: { bookingId: 'bk-1001', message: CHAIN } });
     expect(later.json.phase).toBe('awaiting_confirmation');
+  });
+});
+
+describe('per-session limits', () => {
+  it(`a session takes ${MAX_MESSAGES_PER_SESSION} follow-up messages, then answers 409 TOO_MANY_MESSAGES`, async () => {
+    const s = await startSession(stack, 'Move it to Saturday 12 December', 'bk-1004');
+    expect(s.phase).toBe('awaiting_clarification');
+    let taken = 0;
+    for (;;) {
+      const r = await call(stack.gatewayUrl, 'POST', `/v1/sessions/${s.sessionId}/messages?wait=20`, { token: STAFF, body: { message: taken % 2 ? 'at 4pm' : 'at 3pm' } });
+      if (r.status !== 200) {
+        expect(r.status).toBe(409);
+        expect(r.json.code).toBe('TOO_MANY_MESSAGES');
+        break;
+      }
+      expect(r.json.phase).not.toBe('planning');
+      taken += 1;
+      expect(taken).toBeLessThanOrEqual(MAX_MESSAGES_PER_SESSION);
+    }
+    expect(taken).toBe(MAX_MESSAGES_PER_SESSION);
   });
 });
 

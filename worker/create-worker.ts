@@ -53,7 +53,7 @@ export async function createWorker(opts: WorkerOptions): Promise<{ worker: Worke
   const runner = new ActionRunner(catalog, config.roller.baseUrl, config.roller.timeoutMs, config.apiEnv);
   const planner = createPlanner(config, catalog, runner, opts.tracer ?? createTracer(), opts.clock);
   const seal = new TokenSeal(resolveTokenSealKeys(config, (m) => log.warn(m)));
-  const activities = openingTokens({ ...createActivities({ catalog, runner, planner, log }), ...floorActivities }, seal);
+  const activities = openingTokens({ ...createActivities({ catalog, runner, planner, log, retryAfterMaxMs: config.roller.retryAfterMaxMs }), ...floorActivities }, seal);
   const connection = opts.connection ?? (await NativeConnection.connect(connectionOptions(config.temporal)));
   const worker = await Worker.create({
     connection,

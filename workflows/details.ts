@@ -8,12 +8,13 @@ export function currentDetails(s: SessionState): string {
   if (s.outcome) {
     lines.push(`**Outcome:** ${s.outcome.message}`);
     if (s.outcome.code) lines.push(`**Code:** ${s.outcome.code}`);
-    if (s.outcome.recovery.length) lines.push('', '**Recovery steps:**', ...s.outcome.recovery.map((r, i) => `${i + 1}. ${r}`));
+    if (s.outcome.recovery.length) lines.push(`**Recovery steps:**\n\n${s.outcome.recovery.map((r, i) => `${i + 1}. ${r}`).join('\n')}`);
   } else if (s.clarification) {
     lines.push(`**Waiting for an answer:** ${s.clarification.question}`);
   } else if (s.plan) {
     lines.push(`**Plan:** ${s.plan.summary}`);
   }
-  if (s.steps.length) lines.push('', `**Steps:** ${s.steps.map((st) => `${st.index + 1} ${st.status}`).join(' · ')}`);
-  return lines.join('\n');
+  if (s.steps.length) lines.push(`**Steps:** ${s.steps.map((st) => `${st.index + 1} ${st.status}`).join(' · ')}`);
+  // one paragraph per line (markdown joins single line breaks)
+  return lines.join('\n\n');
 }

@@ -29,3 +29,8 @@ export const declineUpdate = defineUpdate<SessionState, [{ token?: string }]>('d
 export const waitForChangeUpdate = defineUpdate<SessionState, [{ sinceVersion: number; timeoutMs: number }]>('waitForChange');
 
 export const MAX_MESSAGE_LENGTH = 2000;
+/**
+ * Follow-up messages one session takes (each re-plans). Keeps a session far below Temporal's
+ * per-execution limits (2,000 updates, 10,240 history events before warnings) whatever a client does.
+ */
+export const MAX_MESSAGES_PER_SESSION = 25;

@@ -1,7 +1,6 @@
 // One workflow per session (DESIGN §5): plan → (clarify ⇄ plan) → confirm once → execute with a
 // compensation stack → report. Deterministic: all I/O happens in activities.
 import {
-  ActivityFailure,
   ApplicationFailure,
   CancellationScope,
   condition,
@@ -17,12 +16,14 @@ import {
   type ActivityOptions,
 } from '@temporalio/workflow';
 import type { Activities } from '../activities/index.js';
-import type { ActionError, ConversationTurn, Outcome, Phase, Plan, PlanStep, SessionInput, SessionState, StepStatus } from '../contracts/types.js';
+import type { ActionError, ConversationTurn, Outcome, Phase, Plan, PlanStep, SessionInput, SessionState, StepStatus, UndoProgress } from '../contracts/types.js';
 import { TERMINAL_PHASES } from '../contracts/types.js';
-import { confirmUpdate, declineUpdate, detailsQuery, MAX_MESSAGE_LENGTH, messageUpdate, stateQuery, waitForChangeUpdate, type PublishedState } from './messages.js';
+import { confirmUpdate, declineUpdate, detailsQuery, MAX_MESSAGE_LENGTH, MAX_MESSAGES_PER_SESSION, messageUpdate, stateQuery, waitForChangeUpdate, type PublishedState } from './messages.js';
 import { BookingIdKey, NeedsAttentionKey, SessionPhaseKey, VenueIdKey } from './search-attributes.js';
 import { maskText } from '../observability/redact.js';
 import { currentDetails } from './details.js';
+import { actionErrorOf, certainlyNotApplied } from './failures.js';
+import { DEFAULT_EXECUTION, describeChange, rollBack, type IrreversibleRun, type StackEntry } from './rollback.js';
 
 const RETRY_TRANSIENT = { initialInterval: '500ms', backoffCoefficient: 2, maximumInterval: '20s', maximumAttempts: 5 };
 
@@ -35,6 +36,7 @@ const planning = proxyActivities<Activities>(PLANNING);
 const READ: ActivityOptions = { startToCloseTimeout: '30s', retry: RETRY_TRANSIENT };
 const WRITE_IDEMPOTENT: ActivityOptions = { startToCloseTimeout: '30s', heartbeatTimeout: '5s', retry: RETRY_TRANSIENT };
 const WRITE_ONCE: ActivityOptions = { startToCloseTimeout: '30s', heartbeatTimeout: '5s', retry: { maximumAttempts: 1 } };
+// the rollback of sessions started before `truthful-rollback` (new ones: workflows/rollback.ts)
 const COMPENSATION: ActivityOptions = { startToCloseTimeout: '30s', heartbeatTimeout: '5s', retry: { initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '30s', maximumAttempts: 6 } };
 const io = proxyActivities<Activities>(READ);
 // Reads before writes (version check, before-state capture) are short and safe to repeat: run them
@@ -43,28 +45,6 @@ const LOCAL_READ = { startToCloseTimeout: '30s', retry: RETRY_TRANSIENT } as con
 const local = proxyLocalActivities<Activities>(LOCAL_READ);
 
 type Pending = { kind: 'message'; text: string } | { kind: 'confirm' } | { kind: 'decline' };
-
-/** The ActionError carried by an activity failure, or a generic one; `who` is what did not answer on a timeout. */
-function actionErrorOf(err: unknown, who = 'ROLLER'): ActionError {
-  const cause = err instanceof ActivityFailure ? err.cause : err;
-  if (cause instanceof ApplicationFailure) {
-    const detail = cause.details?.[0] as ActionError | undefined;
-    if (detail && typeof detail === 'object' && 'code' in detail) return detail;
-    return { code: cause.type ?? 'ERROR', message: cause.message, retryable: false };
-  }
-  if (cause instanceof Error && cause.name === 'TimeoutFailure') return { code: 'UPSTREAM_UNAVAILABLE', message: `${who} did not answer in time.`, retryable: true };
-  return { code: 'ERROR', message: cause instanceof Error ? cause.message : String(cause), retryable: false };
-}
-
-/** A failure that certainly left nothing behind (a definitive refusal before any effect). */
-function certainlyNotApplied(e: ActionError): boolean {
-  return !e.retryable && e.httpStatus !== undefined && e.httpStatus >= 400 && e.httpStatus < 500;
-}
-
-function describeChange(step: PlanStep): string {
-  if (!step.changes.length) return step.title;
-  return step.changes.map((c) => `set ${c.field} back to ${c.from ?? '(empty)'} (this service changed it to ${c.to ?? '(empty)'})`).join('; ');
-}
 
 /** What the memo carries: the state with plan and booking reduced to their identity (see PublishedState). */
 function published(s: SessionState): PublishedState {
@@ -83,6 +63,8 @@ export async function bookingUpdateSession(input: SessionInput): Promise<Session
   const conversation: ConversationTurn[] = [{ role: 'user', text: input.message }];
   let pending: Pending | undefined;
   let lastActivityAt = Date.now();
+  // execution bounds fixed at start (sessions started before they existed use the defaults)
+  const settings = { ...DEFAULT_EXECUTION, ...input.execution };
 
   const state: SessionState = {
     sessionId: context.sessionId,
@@ -128,9 +110,14 @@ export async function bookingUpdateSession(input: SessionInput): Promise<Session
     state.steps[index] = { index, status, ...(error ? { error } : {}) };
     touch();
   };
+  const setProgress = (index: number, undo: UndoProgress) => {
+    state.steps[index] = { ...(state.steps[index] ?? { index, status: 'compensating' }), undo };
+    touch();
+  };
   const finish = (phase: Phase, outcome: Omit<Outcome, 'status'>): SessionState => {
-    // outcome messages never echo contact details (the plan the person confirmed shows them)
-    state.outcome = { status: phase, ...outcome, message: maskText(outcome.message) };
+    // outcome messages and recovery steps never echo contact details (the plan the person
+    // confirmed shows them)
+    state.outcome = { status: phase, ...outcome, message: maskText(outcome.message), recovery: outcome.recovery.map((r) => maskText(r)) };
     state.clarification = phase === 'awaiting_clarification' ? state.clarification : undefined;
     state.expiresAt = undefined;
     setPhase(phase);
@@ -170,6 +157,10 @@ export async function bookingUpdateSession(input: SessionInput): Promise<Session
         }
         if (typeof args?.text !== 'string' || !args.text.trim()) throw new Error('VALIDATION: the message is empty');
         if (args.text.length > MAX_MESSAGE_LENGTH) throw new Error(`VALIDATION: the message is longer than ${MAX_MESSAGE_LENGTH} characters`);
+        // the first user turn is the request itself
+        if (conversation.filter((t) => t.role === 'user').length > MAX_MESSAGES_PER_SESSION) {
+          throw new Error(`TOO_MANY_MESSAGES: this session has taken ${MAX_MESSAGES_PER_SESSION} messages; start a new session`);
+        }
       },
     },
   );
@@ -265,6 +256,7 @@ export async function bookingUpdateSession(input: SessionInput): Promise<Session
       const arrived = waitMs > 0 && (await condition(() => pending !== undefined, waitMs));
       if (arrived) break;
       if (Date.now() - lastActivityAt >= input.idleTimeoutMs) {
+        state.steps = state.steps.map((st) => ({ index: st.index, status: 'skipped' }));
         return await done(finish('expired', { message: 'The session expired before it was confirmed; nothing was changed.', recovery: [] }));
       }
     }
@@ -277,9 +269,12 @@ export async function bookingUpdateSession(input: SessionInput): Promise<Session
   // ---- execute ----
   const confirmed = plan as Plan;
   state.expiresAt = undefined;
+  // every read and write of the execution has a schedule-to-close: no session stays in `executing`
+  // beyond (steps × stepTimeout) without an outcome, whatever ROLLER does (Retry-After included)
+  const bounded = { scheduleToCloseTimeout: settings.stepTimeoutMs };
   let current;
   try {
-    current = await local.readBooking(context, token);
+    current = await local.readBooking.executeWithOptions({ ...LOCAL_READ, ...bounded }, [context, token]);
   } catch (err) {
     const e = actionErrorOf(err);
     state.steps = confirmed.steps.map((s) => ({ index: s.index, status: 'skipped' }));
@@ -297,28 +292,36 @@ export async function bookingUpdateSession(input: SessionInput): Promise<Session
     );
   }
 
-  const stack: Array<{ step: PlanStep; before: unknown; result: unknown }> = [];
+  const stack: StackEntry[] = [];
+  const irreversible: IrreversibleRun[] = [];
   let failure: { step: PlanStep; error: ActionError } | undefined;
+  // the version this service's last write produced: the If-Match of the next write and of undos
   let version = confirmed.bookingVersion;
   for (const step of confirmed.steps) {
     setStep(step.index, 'running');
     const summary = `Step ${step.index + 1}/${confirmed.steps.length}: ${step.actionId}`;
     let before: unknown;
     try {
-      if (step.reversible) before = (await local.captureBefore.executeWithOptions({ ...LOCAL_READ, summary: `${summary} (capture)` }, [{ actionId: step.actionId, params: step.params, context, token }])).before;
-      const entry = step.reversible ? { step, before, result: undefined as unknown } : undefined;
+      if (step.reversible) before = (await local.captureBefore.executeWithOptions({ ...LOCAL_READ, ...bounded, summary: `${summary} (capture)` }, [{ actionId: step.actionId, params: step.params, context, token }])).before;
+      const entry: StackEntry | undefined = step.reversible ? { step, before, result: undefined, ifMatch: version } : undefined;
       // Pushed before the call: a step whose reply was lost may still have taken effect.
       if (entry) stack.push(entry);
       try {
-        const out = await io.executeStep.executeWithOptions({ ...(step.idempotent ? WRITE_IDEMPOTENT : WRITE_ONCE), summary }, [
+        const out = await io.executeStep.executeWithOptions({ ...(step.idempotent ? WRITE_IDEMPOTENT : WRITE_ONCE), ...bounded, summary }, [
           { actionId: step.actionId, params: step.params, context, token, idempotencyKey: `${context.sessionId}:${confirmed.hash}:${step.index}`, ifMatch: version },
         ]);
         if (entry) entry.result = out.body;
-        const v = (out.body as { version?: unknown } | undefined)?.version;
+        const v = out.version ?? (out.body as { version?: unknown } | undefined)?.version;
         if (typeof v === 'string') version = v;
+        if (!step.reversible) irreversible.push({ step, certain: true });
       } catch (err) {
         const e = actionErrorOf(err);
-        if (entry && certainlyNotApplied(e)) stack.pop();
+        if (entry) {
+          entry.failed = true;
+          entry.refused = certainlyNotApplied(e);
+        } else if (!certainlyNotApplied(e)) {
+          irreversible.push({ step, certain: false });
+        }
         throw err;
       }
       setStep(step.index, 'succeeded');
@@ -336,10 +339,22 @@ export async function bookingUpdateSession(input: SessionInput): Promise<Session
 
   for (const s of confirmed.steps) if (s.index > failure.step.index) setStep(s.index, 'skipped');
   setPhase('compensating');
+  const bookingRef = state.booking?.reference ?? context.bookingId ?? 'the booking';
+  if (patched('truthful-rollback')) {
+    const failed = failure;
+    const result = await CancellationScope.nonCancellable(() =>
+      rollBack({ io, settings, context, token, planHash: confirmed.hash, stepCount: confirmed.steps.length, stack, irreversible, failure: failed, version, bookingRef, setStep, setProgress }),
+    );
+    if (result.phase === 'needs_attention') upsertSearchAttributes([{ key: NeedsAttentionKey, value: true }]);
+    return await done(finish(result.phase, result.outcome));
+  }
+
+  // Sessions started before `truthful-rollback` finish with the rollback they began with.
   const undone: PlanStep[] = [];
   const recovery: string[] = [];
   await CancellationScope.nonCancellable(async () => {
     for (const entry of [...stack].reverse()) {
+      if (entry.refused) continue;
       const { step } = entry;
       const wasFailedStep = step.index === failure!.step.index;
       setStep(step.index, 'compensating', wasFailedStep ? failure!.error : undefined);
@@ -353,8 +368,7 @@ export async function bookingUpdateSession(input: SessionInput): Promise<Session
       } catch (err) {
         const e = actionErrorOf(err);
         setStep(step.index, 'compensation_failed', e);
-        const ref = state.booking?.reference ?? context.bookingId ?? 'the booking';
-        recovery.push(`In ROLLER, booking ${ref}: ${describeChange(step)}. Automatic undo failed: ${e.message}`);
+        recovery.push(`In ROLLER, booking ${bookingRef}: ${describeChange(step)}. Automatic undo failed: ${e.message}`);
       }
     }
   });

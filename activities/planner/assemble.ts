@@ -24,13 +24,28 @@ function humanName(action: AtomicAction): string {
   return words.charAt(0).toUpperCase() + words.slice(1);
 }
 
-export function planHash(bookingVersion: string, steps: Array<Pick<PlanStep, 'actionId' | 'params'>>): string {
-  const canonical = JSON.stringify({ bookingVersion, steps: steps.map((s) => [s.actionId, sortKeys(s.params)]) });
+/**
+ * What a confirmation names. It binds the session and the plan version too: a re-plan with the same
+ * steps gets a new hash (the old one is void), and no two sessions share one.
+ */
+export function planHash(binding: { sessionId: string; planVersion: number; bookingVersion: string }, steps: Array<Pick<PlanStep, 'actionId' | 'params'>>): string {
+  const { sessionId, planVersion, bookingVersion } = binding;
+  const canonical = JSON.stringify({ sessionId, planVersion, bookingVersion, steps: steps.map((s) => [s.actionId, sortKeys(s.params)]) });
   return createHash('sha256').update(canonical).digest('hex').slice(0, 32);
 }
 
 function sortKeys(o: Record<string, unknown>): Record<string, unknown> {
   return Object.fromEntries(Object.keys(o).sort().map((k) => [k, o[k]]));
+}
+
+/**
+ * Reversible writes run before irreversible ones (stable otherwise): if a later step fails, what
+ * already happened can still be undone. The plan says so in its notes.
+ */
+export function orderForExecution<T extends { actionId: string }>(drafts: T[], actions: Map<string, AtomicAction>): { ordered: T[]; irreversible: T[] } {
+  const reversible = (d: T) => actions.get(d.actionId)?.reversible === true;
+  const irreversible = drafts.filter((d) => !reversible(d));
+  return { ordered: [...drafts.filter(reversible), ...irreversible], irreversible };
 }
 
 export async function assemblePlan(args: {
@@ -44,7 +59,8 @@ export async function assemblePlan(args: {
   now: DateTime;
 }): Promise<Plan> {
   const steps: PlanStep[] = [];
-  for (const [index, d] of args.drafts.entries()) {
+  const { ordered, irreversible } = orderForExecution(args.drafts, args.actions);
+  for (const [index, d] of ordered.entries()) {
     const action = args.actions.get(d.actionId)!;
     let raw: unknown = [];
     if (action.changes) {
@@ -74,7 +90,11 @@ export async function assemblePlan(args: {
     });
   }
   const risk = steps.reduce<Safety>((r, s) => (RISK_ORDER.indexOf(s.safety) > RISK_ORDER.indexOf(r) ? s.safety : r), 'normal');
-  const hash = planHash(args.booking.version, steps);
+  const hash = planHash({ sessionId: args.sessionId, planVersion: args.planVersion, bookingVersion: args.booking.version }, steps);
+  const notes =
+    irreversible.length && irreversible.length < steps.length
+      ? steps.filter((s) => !s.reversible).map((s) => `"${s.title}" cannot be undone, so it runs last, after the changes that can be.`)
+      : [];
   return {
     id: `${args.sessionId}.p${args.planVersion}`,
     version: args.planVersion,
@@ -84,5 +104,6 @@ export async function assemblePlan(args: {
     risk,
     bookingVersion: args.booking.version,
     createdAt: args.now.toUTC().toISO()!,
+    ...(notes.length ? { notes } : {}),
   };
 }

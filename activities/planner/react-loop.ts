@@ -139,10 +139,13 @@ function forHistory(ai: AIMessage): AIMessage {
   return new AIMessage({ content: content as AIMessage['content'], tool_calls: ai.tool_calls, additional_kwargs: ai.additional_kwargs, response_metadata: ai.response_metadata, id: ai.id });
 }
 
+const SIGNATURE_KEYS = new Set(['__gemini_function_call_thought_signatures__', 'signature', 'thoughtSignature']);
+
 function cutStrings(v: unknown, max: number): unknown {
   if (typeof v === 'string') return cut(v, max);
   if (Array.isArray(v)) return v.map((x) => cutStrings(x, max));
-  if (v && typeof v === 'object') return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, k === '__gemini_function_call_thought_signatures__' ? x : cutStrings(x, max)]));
+  // thought signatures must go back to Gemini unchanged
+  if (v && typeof v === 'object') return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, SIGNATURE_KEYS.has(k) ? x : cutStrings(x, max)]));
   return v;
 }
 

@@ -245,6 +245,8 @@ export async function startGeminiServer(replies: Reply[] = [], opts: GeminiServe
   /** requests answered 400 because Gemini would reject them, with what it would say */
   const rejected: Array<{ request: ServedRequest; problems: string[] }> = [];
   const issued = new Set<string>();
+  /** held requests the client gave up on (closed the connection) */
+  const abandoned = { count: 0 };
   const queue = [...replies];
   let n = 0;
   const issue = (s: string) => {
@@ -261,8 +263,15 @@ export async function startGeminiServer(replies: Reply[] = [], opts: GeminiServe
     const send = (r: Reply) => {
       if (r.kind === 'json') return void res.status(r.status).json(r.body);
       if (r.kind === 'hang') {
-        const t = setTimeout(() => res.status(504).json({ error: { code: 504, message: 'Deadline expired before operation could complete.', status: 'DEADLINE_EXCEEDED' } }), r.ms);
-        res.on('close', () => clearTimeout(t));
+        let answered = false;
+        const t = setTimeout(() => {
+          answered = true;
+          res.status(504).json({ error: { code: 504, message: 'Deadline expired before operation could complete.', status: 'DEADLINE_EXCEEDED' } });
+        }, r.ms);
+        res.on('close', () => {
+          clearTimeout(t);
+          if (!answered) abandoned.count += 1;
+        });
         return;
       }
       send(r.make(served, issue));
@@ -287,6 +296,8 @@ export async function startGeminiServer(replies: Reply[] = [], opts: GeminiServe
     /** queue more answers */
     push: (...r: Reply[]) => void queue.push(...r),
     remaining: () => queue.length,
+    /** how many held (hung) requests the client aborted */
+    abandoned: () => abandoned.count,
     close: () => {
       l.server.closeAllConnections?.();
       l.server.close();
