@@ -30,4 +30,16 @@ describe('replay of recorded histories', () => {
     }
     expect(results).toEqual(PATHS.map((id) => ({ id, error: undefined })));
   });
+
+  // `truthful-rollback/` holds histories recorded after the `truthful-rollback` patch: the new
+  // rollback's commands (read-back of the failed step, undo attempts with timers between them).
+  it('replays the rollbacks recorded after truthful-rollback without a determinism error', async () => {
+    const names = ['rolled_back', 'needs_attention'];
+    const histories = names.map((name) => ({ workflowId: name, history: proto.temporal.api.history.v1.History.decode(readFileSync(`${DIR}truthful-rollback/${name}.pb`)) }));
+    const results = [];
+    for await (const r of Worker.runReplayHistories({ workflowBundle: { codePath: inject('workflowBundlePath') }, dataConverter: dataConverter(KEYS) }, histories)) {
+      results.push({ id: r.workflowId, error: r.error ? String(r.error) : undefined });
+    }
+    expect(results).toEqual(names.map((id) => ({ id, error: undefined })));
+  });
 });

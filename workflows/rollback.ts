@@ -86,8 +86,10 @@ export async function rollBack(input: RollbackInput): Promise<RollbackResult> {
       } catch (err) {
         const error = actionErrorOf(err);
         if (!error.retryable) return { ok: false, error, gaveUp: false };
-        const delay = Math.min(settings.compensationMaxBackoffMs, 1000 * 2 ** Math.min(attempt - 1, 20));
-        if (Date.now() + delay > giveUpAt) return { ok: false, error, gaveUp: true };
+        // the last wait is cut short so that one attempt falls at the end of the window
+        const left = giveUpAt - Date.now();
+        if (left <= 0) return { ok: false, error, gaveUp: true };
+        const delay = Math.min(settings.compensationMaxBackoffMs, 1000 * 2 ** Math.min(attempt - 1, 20), left);
         setProgress(index, { attempts: attempt, lastError: maskText(error.message), nextAttemptAt: new Date(Date.now() + delay).toISOString(), giveUpAt: new Date(giveUpAt).toISOString() });
         await sleep(delay);
       }

@@ -1,7 +1,7 @@
 // Records one history per session path into test/histories/ (run: npm run record-histories).
 // The replay test replays them against the current workflow code on every CI run.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import proto from '@temporalio/proto';
 import { call, injectFault, startStack, STAFF, type Stack } from '../helpers/stack.js';
 import { CHAIN, confirm, startSession, waitForPhase } from '../helpers/session.js';
@@ -66,5 +66,29 @@ describe('record histories', () => {
     expect(b.json.plan.hash).not.toBe(a.json.plan.hash);
     expect((await confirm(stack, s.sessionId, b.json.plan.hash)).json.phase).toBe('completed');
     await save('clarification_loop', s.sessionId);
+  });
+
+  // Recorded after the `truthful-rollback` patch (workflows/rollback.ts) into truthful-rollback/;
+  // record only these with `npx vitest run --config vitest.record.config.ts -t "truthful rollback"`.
+  it('truthful rollback: rolled_back', async () => {
+    await reset();
+    mkdirSync(`${DIR}truthful-rollback`, { recursive: true });
+    const s = await startSession(stack, CHAIN);
+    await injectFault(stack.sandboxUrl, { operationId: 'updateContactDetails', status: 409, code: 'CONFLICT' });
+    expect((await confirm(stack, s.sessionId, s.plan.hash)).json.phase).toBe('rolled_back');
+    await save('truthful-rollback/rolled_back', s.sessionId);
+  });
+  it('truthful rollback: needs_attention after undo retries', async () => {
+    await reset();
+    mkdirSync(`${DIR}truthful-rollback`, { recursive: true });
+    const s = await startSession(stack, CHAIN);
+    await injectFault(stack.sandboxUrl, { operationId: 'updateContactDetails', status: 409, code: 'CONFLICT' });
+    // the guest-count undo is refused twice with 503 (retried after timers), the reschedule undo for good
+    await injectFault(stack.sandboxUrl, { operationId: 'updateGuestCount', status: 503, skip: 1, times: 2 });
+    await injectFault(stack.sandboxUrl, { operationId: 'rescheduleBooking', status: 409, code: 'CONFLICT', skip: 1, times: 10 });
+    const end = await confirm(stack, s.sessionId, s.plan.hash);
+    const final = end.json.phase === 'needs_attention' ? end.json : await waitForPhase(stack, s.sessionId, ['needs_attention'], 30_000);
+    expect(final.phase).toBe('needs_attention');
+    await save('truthful-rollback/needs_attention', s.sessionId);
   });
 });
