@@ -81,6 +81,8 @@ export function readContact(original: string, text: string, country: CountryCode
     }
     let words = m[2]!.split(/\s+/);
     while (words.length && NAME_FILLER.test(words[0]!.toLowerCase())) words = words.slice(1);
+    // "the name is wrong": a judgement, not a name
+    if (words.length && /^(?:wrong|incorrect|misspelt|misspelled|spelt|spelled|right|correct|fine|ok|okay|missing|blank|empty|different|changed|new|old|off|bad|typo)$/i.test(words[0]!)) continue;
     const cut = words.findIndex((w) => STOP_NAME.test(w.toLowerCase()));
     if (cut >= 0) words = words.slice(0, cut);
     if (words.length === 0) continue;
@@ -94,6 +96,22 @@ export function readContact(original: string, text: string, country: CountryCode
     if (kind === 'sur' || kind === 'last' || kind === 'family') out.names.push({ start, end, text: raw, value: { last: value }, negated });
     else if (kind === 'first' || kind === 'given') out.names.push({ start, end, text: raw, value: { first: value }, negated });
     else out.names.push({ start, end, text: raw, value: { name: value }, negated });
+  }
+  // "the name is wrong, should be Linh Ngyuen": the value after "should be" when the turn is about the name
+  if (out.names.every((n) => n.negated) && /\b(?:name|spelling|spelt|spelled)\b/.test(text)) {
+    const m = text.match(/\b(?:should be|should read|is actually|correct spelling is|it should say|needs to be)\s+([a-z][a-z'’-]+(?:\s+[a-z][a-z'’-]+){0,3})/);
+    if (m) {
+      let words = m[1]!.split(/\s+/);
+      const cut = words.findIndex((w) => STOP_NAME.test(w));
+      if (cut >= 0) words = words.slice(0, cut);
+      const raw = words.join(' ');
+      const start = m.index! + m[0].length - m[1]!.length;
+      const typed = original.match(new RegExp(raw.split(' ').join('\\s+'), 'i'))?.[0] ?? raw;
+      if (raw && !NOT_A_NAME.test(raw)) {
+        out.names.push({ start, end: start + raw.length, text: raw, value: { name: titleCase(typed.replace(/\s+/g, ' ')) } });
+        out.spans.push([start, start + raw.length]);
+      }
+    }
   }
   const changeWord = /\b(?:update|change|new|correct|fix|wrong|replace|different|swap|edit|amend)\b/;
   if (changeWord.test(text)) {

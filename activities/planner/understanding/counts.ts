@@ -100,7 +100,9 @@ export function readCounts(text: string, masked: Array<[number, number]>, ticket
       const word = nearWord(at);
       if (dir.mode === 'unknown' && inherited) dir = { mode: inherited.mode, sign: inherited.sign };
       const value: CountValue = { n, mode: dir.mode, sign: dir.sign, ticketWord: word ? normWord(word) : inherited?.word };
-      found.push({ start: c.start + at, end: c.start + at + m[2]!.length, text: body.trim(), value, negated: clauseNegated || negatedAt(t, c.start + at) });
+      // "6 -> 8", "6 → 8": the first number is the old value
+      const old = /^\s*(?:->|→|=>|>|-+>)\s*\d/.test(body.slice(at + m[2]!.length));
+      found.push({ start: c.start + at, end: c.start + at + m[2]!.length, text: body.trim(), value, negated: old || clauseNegated || negatedAt(t, c.start + at) });
     }
     // "maybe 3, not sure yet": a count the person is unsure of is asked, not planned
     if (/\b(?:maybe|not sure|unsure|possibly|probably|might be|perhaps|tbc|tbd|i think|i guess|give or take)\b/.test(body)) {
@@ -108,7 +110,7 @@ export function readCounts(text: string, masked: Array<[number, number]>, ticket
     }
     // "2 or 3 kids": competing numbers inside one clause, nothing saying which
     const live = found.filter((f) => !f.negated);
-    if (live.length > 1 && /\bor\b|\/|-|\bto\b/.test(t.slice(live[0]!.end, live[live.length - 1]!.start)) && new Set(live.map((f) => f.value.n)).size > 1) {
+    if (live.length > 1 && /\bor\b|\/|-(?!>)|\bto\b/.test(t.slice(live[0]!.end, live[live.length - 1]!.start)) && new Set(live.map((f) => f.value.n)).size > 1) {
       out.push({ ...live[0]!, value: { ...live[0]!.value, competing: true } });
     } else out.push(...found);
     const last = found[found.length - 1];

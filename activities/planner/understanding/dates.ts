@@ -188,7 +188,14 @@ export function readWhen(text: string, ctx: WhenContext, expect?: 'time' | 'day'
   // 4. weekday + day number ("sat 12th", "thursday the 10th"): the date, checked against the weekday
   for (const m of text.matchAll(new RegExp(`\\b(${WD})\\s*,?\\s+(?:the\\s+)?(\\d{1,2})(st|nd|rd|th)?\\b(?!\\s*(?:am|pm|:|\\.\\d|o'clock|hours|minutes|[a-z]*\\s*(?:${Object.keys(MONTH_NAMES).join('|')})\\b))`, 'g'))) {
     const day = Number(m[2]);
-    if (!m[3] && day <= 12) continue; // "saturday 3" is a time, not the 3rd
+    if (!m[3] && day <= 12) {
+      // "sat 12 at 3pm": with a clock time elsewhere the number is the day; alone ("saturday 3") it could be either
+      const clockElsewhere = /\b\d{1,2}(?::\d{2})?\s*(?:am|pm)\b|\b\d{1,2}:\d{2}\b|\b(?:noon|midday)\b/.test(text.slice(m.index! + m[0].length));
+      if (!clockElsewhere) {
+        addDay(m, { kind: 'options', options: [], why: m[0] });
+        continue;
+      }
+    }
     const date = nextDayOfMonth(today, day);
     addDay(m, date ? { kind: 'date', date, weekdayWord: WEEKDAYS.indexOf(m[1]!) + 1 } : { kind: 'invalid', why: `there is no ${day}th` });
   }
@@ -211,6 +218,13 @@ export function readWhen(text: string, ctx: WhenContext, expect?: 'time' | 'day'
     const v = withYear(ctx, month, day, m[4] ? Number(m[4]) : undefined);
     addDay(m, v.kind === 'date' && weekdayWord ? { ...v, weekdayWord } : v);
   }
+  // fixed-date holidays staff name
+  const HOLIDAYS: Array<[RegExp, number, number]> = [
+    [/\b(?:christmas|xmas) eve\b/g, 12, 24], [/\bboxing day\b/g, 12, 26], [/\bnew years? eve\b|\bnew year's eve\b|\bnye\b/g, 12, 31],
+    [/\bnew years? day\b|\bnew year's day\b/g, 1, 1], [/\b(?:christmas|xmas)(?: day)?\b/g, 12, 25], [/\baustralia day\b/g, 1, 26],
+    [/\banzac day\b/g, 4, 25], [/\bwaitangi day\b/g, 2, 6], [/\b(?:independence day|(?:the )?4th of july)\b/g, 7, 4], [/\bhalloween\b/g, 10, 31],
+  ];
+  for (const [re, month, day] of HOLIDAYS) for (const m of text.matchAll(re)) addDay(m, withYear(ctx, month, day));
   // "this arvo", "tonight": today
   for (const m of text.matchAll(/\bthis (?:afternoon|morning|evening)\b|\btonight\b|\blater today\b/g)) addDay(m, { kind: 'date', date: today });
 

@@ -71,12 +71,12 @@ export const TICKET_FAMILIES: string[][] = [
 ];
 
 /** Words for "guests" that do not name a ticket type. */
-export const GENERIC_GUESTS = ['guest', 'guests', 'people', 'person', 'persons', 'pax', 'tickets', 'ticket', 'heads', 'spots', 'places', 'jumpers', 'attendees', 'more', 'others', 'friends', 'of them'];
+export const GENERIC_GUESTS = ['numbers', 'headcount', 'head count', 'guest', 'guests', 'people', 'person', 'persons', 'pax', 'tickets', 'ticket', 'heads', 'spots', 'places', 'jumpers', 'attendees', 'more', 'others', 'friends', 'of them'];
 
 /** A later phrase replaces an earlier one ("3pm, no actually 4pm"). */
 export const CORRECTION = /\b(?:no+|nah|actually|sorry|i mean|i meant|wait|scratch that|correction|oops|make (?:it|that)|or rather|rather|instead|change (?:that|it) to|not that)\b/;
 /** A value right after these is one the person does NOT want ("not 3pm", "instead of 3pm"). */
-export const NEGATOR_BEFORE = /(?:\bnot|\bnever|\binstead of|\brather than|\bno longer|\bisn't|\bis not|\bwas not|\bwasn't|\bnot at)\s*(?:the\s+|a\s+|at\s+|on\s+|to\s+)?$/;
+export const NEGATOR_BEFORE = /(?:\bwas|\bwere|\bfrom|\bpreviously|\bcurrently|\bused to be|\bnot|\bnever|\binstead of|\brather than|\bno longer|\bisn't|\bis not|\bwas not|\bwasn't|\bnot at)\s*(?:the\s+|a\s+|at\s+|on\s+|to\s+)?$/;
 
 /** Words that hedge a value: "around 3pm", "3ish", "maybe 3". */
 export const HEDGE_BEFORE = /\b(?:around|about|approx(?:imately)?|roughly|maybe|perhaps|possibly|probably|circa|give or take|after|before|not before|not after|no later than|no earlier than|by|until|till|til|between|earliest|latest|or)\s*$/;

@@ -122,6 +122,8 @@ interface StartSlots {
   shift?: Found<{ days: number; minutes: number }>;
   dayPart?: 'am' | 'pm';
   asked?: string;
+  /** a word that sounds like a day but was not read as one ("the school holidays") */
+  unreadDay?: string;
   ambiguous?: Ask;
 }
 
@@ -269,6 +271,13 @@ export function readConversation(input: ReadingInput): Reading {
       start.ambiguous = { about: 'start', question: `Which time: ${timeChoice.options.map((o) => fmtTime(o.value)).join(' or ')}?` };
     }
     if (when.dayPart && !start.time) start.dayPart = when.dayPart;
+    {
+      let rest = noContact;
+      for (const [s, e] of when.spans) rest = rest.slice(0, s) + ' '.repeat(e - s) + rest.slice(e);
+      const unread = rest.match(/\b(?:\w+\s+)?(?:eve|holidays?|public holiday|easter|school|term|weekend|week|month|fortnight|\w+day)\b/);
+      if (unread && !/\b(?:birthday|bday|today|yesterday|holiday party)\b/.test(unread[0]) && givesStart) start.unreadDay = unread[0].trim();
+      else if (dayChoice.kind === 'one') start.unreadDay = undefined;
+    }
     if (MOVE.test(maskedText) && !givesStart && !WITHDRAW.start.test(t) && !counted.some((x) => !x.negated) && !/\bbring(?:ing)?\s+(?:\w+\s+)?(?:more|extra|another|kids?|children|adults?|friends?)\b/.test(t)) {
       start.asked = t;
     }
@@ -481,8 +490,8 @@ function foldStart(s: StartSlots, bookingStart: DateTime | undefined, now: DateT
     day = v.date;
   }
   if (!day) {
-    // a time alone moves the booking within its own day
-    if (!bookingStart) return ask('Which day should it move to?');
+    // a time alone moves the booking within its own day — unless the words name a day not understood
+    if (!bookingStart || s.unreadDay) return ask(`Which day should it move to${s.unreadDay ? ` (I could not read "${s.unreadDay}")` : ''}?`);
     day = bookingStart.startOf('day');
   }
   let time = s.time?.value;
