@@ -20,7 +20,7 @@ const TICKET_WORDS = [...TICKET_FAMILIES.flat()].sort((a, b) => b.length - a.len
 const NUM = `(\\d{1,3}|${Object.keys(NUMBER_WORDS).join('|')}|another|an extra|one more|a)`;
 const INCREASE = /\b(?:too|as well|add|adding|added|plus|extra|another|additional|more|bring(?:ing)?|coming|joining|join|up by|increase|increasing|bump(?:ing)? up|an extra)\b|\+/;
 const DECREASE = /\btake\s+(?:\w+\s+){0,3}(?:off|away|out)\b|\b(?:remove|removing|minus|less|fewer|drop(?:ping)?|take (?:off|away|out)|taking (?:off|away|out)|subtract|reduce|reducing|decrease|down by|cancel(?:led)?|pulled out|pulling out|pull out|dropped out|dropping out|can not (?:make it|come|attend|go)|not coming|not able to come|unable to (?:come|attend|make it)|will not be (?:coming|there|attending)|no longer coming|are sick|is sick|sick|out)\b|(?:^|\s)-\s*\d/;
-const ABSOLUTE = /\b(?:make (?:it|that|them)|change (?:it |that |them |the \w+ )?to|set (?:it |that |them )?to|update (?:it |that )?to|to|now|total|in total|altogether|all together|all up|all in|there (?:will be|are|is)|we have|we will have|should be|will be|for|of)\b|\b(?:\w+\s+){0,2}=\s*$/;
+const ABSOLUTE = /\b(?:make (?:it|that|them)|change (?:it |that |them |the \w+ )?to|set (?:it |that |them )?to|update (?:it |that )?to|to|now|total|in total|altogether|all together|all up|all in|there (?:will be|are|is)|we have|we will have|should be|will be|instead)\b|\b(?:\w+\s+){0,2}=\s*$/;
 
 export interface TicketVocabulary {
   /** every word the booking's ticket types answer to, longest first */
@@ -91,6 +91,8 @@ export function readCounts(text: string, masked: Array<[number, number]>, ticket
     const hasCue = ticketHits.length > 0 || INCREASE.test(body) || DECREASE.test(body) || /\b(?:make (?:it|that)|total|altogether|in total)\b/.test(body) || expectCount || !!inherited || (!!opts.correcting && CORRECTION.test(body));
     if (!hasCue) continue;
     const found: Found<CountValue>[] = [];
+    // "swap one adult for a child": two changes in one phrase, which way each goes is asked
+    const swap = /\b(?:swap|switch|replace|exchange|instead of|change (?:one|an?|\d+) \w+ (?:to|for|into))\b/.test(body) && new Set(ticketHits.map((h) => h[1])).size > 1;
     // "don't add the 2 kids": the whole clause is not wanted
     const clauseNegated = /\b(?:do not|no need to|not|never|without|no longer)\s+(?:\w+\s+)?(?:add|adding|remove|removing|take|bring|bringing|change|increase|reduce)\b/.test(body);
     for (const m of nums) {
@@ -99,7 +101,7 @@ export function readCounts(text: string, masked: Array<[number, number]>, ticket
       let dir = direction(m[1] ?? '', body, body.slice(0, at - (m[1]?.length ?? 0)));
       const word = nearWord(at);
       if (dir.mode === 'unknown' && inherited) dir = { mode: inherited.mode, sign: inherited.sign };
-      const value: CountValue = { n, mode: dir.mode, sign: dir.sign, ticketWord: word ? normWord(word) : inherited?.word };
+      const value: CountValue = { n, mode: swap ? 'unknown' : dir.mode, sign: dir.sign, ticketWord: word ? normWord(word) : inherited?.word, ...(swap ? { competing: true } : {}) };
       // "6 -> 8", "6 → 8": the first number is the old value
       const old = /^\s*(?:->|→|=>|>|-+>)\s*\d/.test(body.slice(at + m[2]!.length));
       found.push({ start: c.start + at, end: c.start + at + m[2]!.length, text: body.trim(), value, negated: old || clauseNegated || negatedAt(t, c.start + at) });

@@ -435,7 +435,10 @@ const BOOKING_NOUN = '(?:party|parties|jump|session|booking|slot|one|group|class
 function describedBooking(text: string, when: TurnWhenLike, bookingStart: DateTime, targets: Targets) {
   const after = new RegExp(`^\\s*(?:[a-z]+\\s+)?${BOOKING_NOUN}\\b`);
   const before = new RegExp(`(?:\\bfrom|\\bcurrently(?: at| on)?|\\bbooked (?:for|at|on|in)|\\binstead of|\\bat the moment|${BOOKING_NOUN}\\s+(?:on|at|for))\\s+(?:the\\s+)?$`);
-  const isDescription = (f: { start: number; end: number }) => after.test(text.slice(f.end)) || before.test(text.slice(Math.max(0, f.start - 30), f.start));
+  // "get the 1pm slot", "move it to the 3pm session": where it goes, not what it is
+  const target = /\b(?:move|moving|moved|reschedul\w*|switch|shift|push|bring|change|swap|put|rebook)\b[^,.;!?]*\b(?:to|into|onto|for)\s+(?:the\s+|a\s+|an\s+)?$|\b(?:get|take|book|want|wants|prefer|prefers|try|choose|pick|grab)\s+(?:the\s+|a\s+|an\s+)?$/;
+  const targetNoun = new RegExp(`(?:\\b(?:move|moving|moved|reschedul\\w*|switch|shift|push|bring|change|swap|put|rebook)\\b[^,.;!?]*\\b(?:to|into|onto)|\\b(?:get|take|book|want|wants|prefer|prefers|try|choose|pick|grab))\\s+(?:the\\s+|a\\s+|an\\s+)?(?:\\S+\\s+){0,2}${BOOKING_NOUN}\\s+(?:on|at|for)\\s+(?:the\\s+)?$`);
+  const isDescription = (f: { start: number; end: number }) => !targetNoun.test(text.slice(Math.max(0, f.start - 60), f.start)) && !target.test(text.slice(Math.max(0, f.start - 24), f.start)) && (after.test(text.slice(f.end)) || before.test(text.slice(Math.max(0, f.start - 30), f.start)));
   const times = when.times.filter(isDescription);
   const days = when.days.filter(isDescription);
   for (const f of times) {
