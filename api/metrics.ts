@@ -47,7 +47,10 @@ export function createMetrics(client: Client, namespace: string, opts: { cacheMs
     async collect() {
       if (Date.now() >= fresh) {
         refreshing ??= refresh().finally(() => (refreshing = undefined));
-        await refreshing;
+        // a scrape waits one deadline at most (a slow connect included); late counts serve the next one
+        let timer: NodeJS.Timeout | undefined;
+        await Promise.race([refreshing, new Promise<void>((r) => (timer = setTimeout(r, deadlineMs)))]);
+        clearTimeout(timer);
       }
       for (const [p, n] of counts) this.set({ phase: p }, n);
     },
