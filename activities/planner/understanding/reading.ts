@@ -174,6 +174,7 @@ export function readConversation(input: ReadingInput): Reading {
       contactAsk = [];
       reading.live = reading.live.filter((l) => l.index === index);
       reading.cancel = false;
+      anyChange = false;
       expect = undefined;
       if (t.replace(GLOBAL_WITHDRAW, '').trim().length < 3) return;
     }
