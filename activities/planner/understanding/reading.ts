@@ -368,14 +368,14 @@ export function readConversation(input: ReadingInput): Reading {
     if (email.kind !== 'none' || phone.kind !== 'none' || name.kind !== 'none' || c.badPhones.length || c.asked.length) anyChange = true;
     contactAsk = contactAsk.filter((a) => !((a.about === 'contact' && (email.kind !== 'none' || phone.kind !== 'none' || name.kind !== 'none')) || (a.about === 'email' && email.kind !== 'none') || (a.about === 'phone' && (phone.kind !== 'none' || c.badPhones.length)) || (a.about === 'name' && name.kind !== 'none')));
     if (email.kind === 'one') {
-      if (c.additional.includes('email')) contactAsk.push({ about: 'email', question: `Should ${email.found.value} replace the current email, or be kept as well? I can only replace it.` });
+      if (c.additional.includes('email')) contactAsk.push({ about: 'email', question: 'Should the new email address replace the current one, or be kept as well? I can only replace it.' });
       else contact.email = { value: email.found.value, evidence: email.found.text };
-    } else if (email.kind === 'ambiguous') contactAsk.push({ about: 'email', question: `Which email address: ${email.options.map((o) => o.value).join(' or ')}?` });
+    } else if (email.kind === 'ambiguous') contactAsk.push({ about: 'email', question: 'Which of the email addresses you gave should it be? I saw more than one.' });
     if (phone.kind === 'one') {
       if (c.additional.includes('phone')) contactAsk.push({ about: 'phone', question: 'Should that number replace the current phone number, or be kept as well? I can only replace it.' });
       else contact.phone = { value: phone.found.value, evidence: phone.found.text.trim() };
     } else if (phone.kind === 'ambiguous') contactAsk.push({ about: 'phone', question: 'Which phone number should it be? I saw more than one.' });
-    for (const r of c.recipients) contactAsk.push({ about: 'email', question: `The confirmation can only go to the email on the booking. Should the booking's email change to ${r}?` });
+    if (c.recipients.length) contactAsk.push({ about: 'email', question: 'The confirmation can only go to the email on the booking. Should the booking\'s email change to the address you gave?' });
     if (c.suspiciousName) contactAsk.push({ about: 'name', question: 'What is the new name for the booking (first name and surname)?' });
     if (phone.kind === 'none' && c.badPhones.length) contactAsk.push({ about: 'phone', question: 'That phone number does not look complete. What is the new number?' });
     if (name.kind === 'one') {
