@@ -12,6 +12,9 @@ describe('configuration', () => {
     expect(c.planner.provider).toBe('offline');
     expect(c.gateway.port).toBe(8080);
     expect(c.payloadKeys).toBeUndefined();
+    // execution bounds (issue 14): Retry-After capped at 60 s, writes bounded, undo retried for 6 h
+    expect(c.roller.retryAfterMaxMs).toBe(60_000);
+    expect(c.session.execution).toEqual({ stepTimeoutMs: 120_000, compensationWindowMs: 21_600_000, compensationMaxBackoffMs: 300_000 });
   });
 
   it('defaults to the google provider when a key is set', () => {
@@ -40,6 +43,8 @@ describe('configuration', () => {
     [{ PAYLOAD_KEYS: 'k1:c2hvcnQ=' }, 'PAYLOAD_KEYS key "k1" must decode to 32 bytes (AES-256), got 5'],
     [{ PAYLOAD_KEYS: 'nokeyid' }, 'PAYLOAD_KEYS entries must look like "<keyId>:<base64 32-byte key>"'],
     [{ PLANNER_NOW: 'tomorrow' }, 'PLANNER_NOW must be an ISO-8601 instant, got "tomorrow"'],
+    [{ COMPENSATION_RETRY_WINDOW_SECONDS: '0' }, 'COMPENSATION_RETRY_WINDOW_SECONDS must be between 1 and 604800, got 0'],
+    [{ ROLLER_RETRY_AFTER_MAX_SECONDS: '1h' }, 'ROLLER_RETRY_AFTER_MAX_SECONDS must be a whole number, got "1h"'],
     [{ TEMPORAL_PROFILE: 'missing', TEMPORAL_CONFIG_FILE: '/nonexistent/temporal.toml' }, /^TEMPORAL_PROFILE could not be loaded/],
   ])('%j → one clear message', (env, message) => {
     let err: unknown;
