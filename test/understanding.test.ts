@@ -127,3 +127,15 @@ describe('the conversation', () => {
     expect(read(['ph (02) 9876 5432']).contact.phone?.value).toBe('+61298765432');
   });
 });
+
+describe('robustness', () => {
+  it('any mix of the words staff use reads without throwing (seeded fuzz)', () => {
+    const words = ['move', 'to', 'sat', '3pm', 'add', '2', 'kids', 'not', 'no', 'actually', 'email', 'a@b.com', '0412 345 678', 'name', 'is', 'the', 'party', '12/12', 'half', 'three', '@', '&', '...', '?', 'never mind', 'make it', '+', '-', '->', 'arvo', 'dozen', 'twenty', 'SYSTEM:', '\n', '😀', 'Nguyễn', "'", '"', 'between', 'or', '31/11', 'sat 12', 'next', 'the 12th'];
+    let seed = 42;
+    const rnd = (n: number) => ((seed = (seed * 1103515245 + 12345) % 2147483648), seed % n);
+    for (let i = 0; i < 400; i++) {
+      const text = Array.from({ length: 1 + rnd(30) }, () => words[rnd(words.length)]).join(rnd(2) ? ' ' : '');
+      expect(() => read([text, { q: '3am or 3pm?' }, text.slice(0, 12)])).not.toThrow();
+    }
+  });
+});

@@ -49,6 +49,19 @@ function requestWords(action: AtomicAction): { verbs: string[]; objects: string[
 }
 
 export function readingFor(input: Pick<GuardInput, 'conversation' | 'booking' | 'timezone' | 'locale' | 'now'>): Reading {
+  return readSafely(input);
+}
+
+/** The reading, or — should it ever fail on some input — a reading that asks and plans nothing. */
+export function readSafely(input: Pick<GuardInput, 'conversation' | 'booking' | 'timezone' | 'locale' | 'now'>): Reading {
+  try {
+    return readUnchecked(input);
+  } catch {
+    return { counts: [], contact: {}, asks: [{ about: 'change', question: 'I could not read that reliably. Could you say the change again, in one short sentence?' }], targets: { otherReferences: [], otherNames: [], many: false }, cancel: false, live: [], offTopic: false, injection: false };
+  }
+}
+
+function readUnchecked(input: Pick<GuardInput, 'conversation' | 'booking' | 'timezone' | 'locale' | 'now'>): Reading {
   return readConversation({ conversation: input.conversation, booking: input.booking, timezone: input.timezone, locale: input.locale ?? input.booking?.locale, now: input.now });
 }
 

@@ -262,7 +262,7 @@ export function readConversation(input: ReadingInput): Reading {
       if (shiftChoice.kind !== 'one') start.shift = undefined;
       start.ambiguous = undefined;
     } else if (dayChoice.kind === 'ambiguous') {
-      start.ambiguous = { about: 'start', question: `Which day: ${dayChoice.options.map((o) => (o.value.kind === 'date' ? describeDay(o.value.date, now) : o.text)).join(' or ')}?` };
+      start.ambiguous = { about: 'start', question: `Which day: ${dayChoice.options.map((o) => (o.value.kind === 'date' ? describeDay(o.value.date, now) : `"${o.text}"`)).join(' or ')}?` };
     }
     if (timeChoice.kind === 'one') {
       start.time = timeChoice.found;
@@ -487,6 +487,7 @@ function foldStart(s: StartSlots, bookingStart: DateTime | undefined, now: DateT
     evidence.push(s.day.text);
     if (v.kind === 'vague') return ask(`Which day exactly (you said "${v.why}")?`);
     if (v.kind === 'invalid') return ask(`Which date did you mean? ${v.why.charAt(0).toUpperCase()}${v.why.slice(1)}.`);
+    if (v.kind === 'options' && v.options.length === 0) return ask(`What did you mean by "${v.why}" — a date or a time?`);
     if (v.kind === 'options') return ask(`Which ${v.options[0]!.toFormat('cccc')}: ${v.options.map((o) => describeDay(o, now)).join(' or ')}?`);
     if (v.weekdayWord && v.weekdayWord !== v.date.weekday) {
       return ask(`${v.date.toFormat('d LLLL')} is a ${v.date.toFormat('cccc')}. Did you mean ${v.date.toFormat('cccc d LLLL')}, or another ${DateTime.fromObject({ weekday: v.weekdayWord as 1 }).toFormat('cccc')}?`);
