@@ -117,7 +117,8 @@ export class SessionService {
     const key = `${id}\u0000${planHash ?? ''}\u0000${bookingVersion ?? ''}`;
     let p = this.details.get(key);
     if (!p) {
-      p = this.rpc(() => this.handle(id).query(detailsQuery));
+      // a busy worker answers queries late: wait longer than for a describe
+      p = this.rpc(() => this.handle(id).query(detailsQuery), UPDATE_MS);
       p.catch(() => this.details.delete(key));
       this.details.set(key, p);
       if (this.details.size > DETAILS_CACHE) this.details.delete(this.details.keys().next().value!);

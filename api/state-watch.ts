@@ -119,8 +119,27 @@ export class StateWatch {
     let token: Uint8Array | undefined;
     let failures = 0;
     let sawMemo = false;
+    /** the latest memo read from history but not yet turned into a state (its details may need a retry) */
+    let unread: Payload | undefined;
+    let retries = 0;
     try {
       while (w.waiters.size > 0 && !this.closing) {
+        if (unread) {
+          try {
+            w.state = await this.fromMemo(id, unread);
+            unread = undefined;
+            retries = 0;
+          } catch {
+            // details unreadable right now (worker busy): the memo is kept and read again, never skipped
+            w.caughtUp = false;
+            retries += 1;
+            await new Promise((r) => setTimeout(r, Math.min(MAX_BACKOFF_MS, 100 * 2 ** retries)));
+            continue;
+          }
+          w.caughtUp = true;
+          this.settle(w, false);
+          if (w.closed) break;
+        }
         let res: TemporalTypes.api.workflowservice.v1.IGetWorkflowExecutionHistoryResponse;
         try {
           res = await this.connection.withAbortSignal(this.abort.signal, () =>
@@ -156,18 +175,17 @@ export class StateWatch {
         }
         token = res.nextPageToken?.length ? res.nextPageToken : undefined;
         if (!token) closed = true;
-        // a full page may have more behind it: read on before telling anyone
         const more = events.length >= PAGE_SIZE && !closed;
+        w.closed = closed;
         if (latest) {
           sawMemo = true;
-          // details unreadable right now (worker busy): keep what is known; waiters time out with it
-          w.state = await this.fromMemo(id, latest).catch(() => w.state);
+          unread = latest;
         } else if (!sawMemo && events.length && !more) {
           w.state = await this.legacyState(id).catch(() => w.state);
         }
-        if (more) continue;
+        // a full page may have more behind it; an unread memo is read at the top of the loop
+        if (more || unread) continue;
         w.caughtUp = true;
-        w.closed = closed;
         this.settle(w, false);
         if (closed) break;
       }

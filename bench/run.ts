@@ -5,7 +5,7 @@
 // server's defaults, one with what `temporal-dev.sh` sets (`server-flags`). Options:
 // --iterations N (default 30), --load N (default 300), --pollers N (default 200).
 import { spawn, execFileSync, type ChildProcess } from 'node:child_process';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, openSync, readFileSync, writeFileSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -20,7 +20,7 @@ import { readSeed } from '../sandbox/store.js';
 import { freePort } from '../scripts/ports.js';
 
 const ROOT = new URL('..', import.meta.url).pathname;
-const { values } = parseArgs({ options: { iterations: { type: 'string', default: '30' }, load: { type: 'string', default: '300' }, pollers: { type: 'string', default: '200' } } });
+const { values } = parseArgs({ options: { iterations: { type: 'string', default: '30' }, load: { type: 'string', default: '300' }, pollers: { type: 'string', default: '200' }, 'skip-defaults': { type: 'boolean', default: false } } });
 const N = Number(values.iterations);
 const LOAD = Number(values.load);
 const POLLERS = Number(values.pollers);
@@ -30,8 +30,11 @@ process.on('exit', stopAll);
 process.on('SIGINT', () => process.exit(130));
 const log = (m: string) => console.error(`[bench ${new Date().toISOString().slice(11, 19)}] ${m}`);
 
+/** each process logs (warnings and up) to .local/bench-<name>.log */
 function spawnEntry(entry: string, env: Record<string, string>): ChildProcess {
-  const c = spawn(process.execPath, ['--import', 'tsx', join(ROOT, entry)], { env: { ...process.env, LOG_LEVEL: 'warn', ...env }, stdio: ['ignore', 'ignore', 'inherit'] });
+  mkdirSync(join(ROOT, '.local'), { recursive: true });
+  const out = openSync(join(ROOT, '.local', `bench-${entry.replace(/^.*\/|\.ts$/g, '').replace('main', entry.split('/')[0]!)}.log`), 'a');
+  const c = spawn(process.execPath, ['--import', 'tsx', join(ROOT, entry)], { env: { ...process.env, LOG_LEVEL: 'warn', ...env }, stdio: ['ignore', out, 'inherit'] });
   children.push(c);
   return c;
 }
@@ -142,12 +145,12 @@ async function startStack(flags: string[], sandboxPort: number, seed: string) {
   const H = { authorization: 'Bearer tok-staff-venue1', 'content-type': 'application/json' };
   const post = async (path: string, body: unknown) => {
     const r = await fetch(`${gw}${path}`, { method: 'POST', headers: H, body: JSON.stringify(body) });
-    return { status: r.status, json: (await r.json()) as State };
+    return { status: r.status, json: (await r.json()) as State & { detail?: string } };
   };
   const get = async (id: string, etag?: string, wait?: number) => {
     const r = await fetch(`${gw}/v1/sessions/${id}${wait ? `?wait=${wait}` : ''}`, { headers: { ...H, ...(etag ? { 'if-none-match': etag } : {}) } });
     const text = await r.text();
-    return { status: r.status, etag: r.headers.get('etag') ?? undefined, json: (text ? JSON.parse(text) : undefined) as State | undefined };
+    return { status: r.status, etag: r.headers.get('etag') ?? undefined, json: (text ? JSON.parse(text) : undefined) as (State & { detail?: string }) | undefined };
   };
   /** long-polls until `done` (or 60 s); every answer must be 200 or 304 */
   const pollUntil = async (s: State, done: (s: State) => boolean) => {
@@ -156,7 +159,7 @@ async function startStack(flags: string[], sandboxPort: number, seed: string) {
     while (!done(cur) && Date.now() < deadline) {
       const r = await get(cur.sessionId, `"v${cur.version}"`, 20);
       if (r.status === 200) cur = r.json!;
-      else if (r.status !== 304) throw new Error(`poll answered ${r.status} ${r.json?.code ?? ''}`);
+      else if (r.status !== 304) throw new Error(`poll answered ${r.status} ${r.json?.code ?? ''} (${r.json?.detail ?? ''})`);
     }
     return cur;
   };
@@ -237,11 +240,11 @@ async function runMany(st: Stack, count: number, concurrency: number) {
       for (let id = ids.shift(); id !== undefined; id = ids.shift()) {
         try {
           const started = await st.post('/v1/sessions', { bookingId: `bb-${id}`, message: chainFor(id) });
-          if (started.status !== 201) throw new Error(`start answered ${started.status} ${started.json.code ?? ''}`);
+          if (started.status !== 201) throw new Error(`start answered ${started.status} ${started.json.code ?? ''} (${started.json.detail ?? ''})`);
           const s = await st.pollUntil(started.json, (x) => x.phase !== 'planning');
           if (s.phase !== 'awaiting_confirmation') throw new Error(`planning ended ${s.phase}`);
           const c = await st.post(`/v1/sessions/${s.sessionId}/confirm`, { planHash: s.plan!.hash });
-          if (c.status !== 200) throw new Error(`confirm answered ${c.status} ${c.json.code ?? ''}`);
+          if (c.status !== 200) throw new Error(`confirm answered ${c.status} ${c.json.code ?? ''} (${c.json.detail ?? ''})`);
           const end = await st.pollUntil(c.json, (x) => TERMINAL.includes(x.phase));
           if (end.phase === 'completed') done++;
           else fail(`ended ${end.phase}`);
@@ -302,11 +305,14 @@ async function main() {
   await waitHttp(`http://127.0.0.1:${sandboxPort}/__sandbox/journal`);
 
   // 1. the dev server's defaults: the floor and the service's latencies
-  log('dev server with default settings');
-  const plain = await startStack([], sandboxPort, seed);
-  const defaults = { ...(await latencies(plain, Math.max(5, Math.round(N / 2)))), floorThroughput_c50: await floorThroughput(plain, 100, 50) };
-  plain.stop();
-  await plain.connection.close();
+  let defaults: (Awaited<ReturnType<typeof latencies>> & { floorThroughput_c50: number }) | undefined;
+  if (!values['skip-defaults']) {
+    log('dev server with default settings');
+    const plain = await startStack([], sandboxPort, seed);
+    defaults = { ...(await latencies(plain, Math.max(5, Math.round(N / 2)))), floorThroughput_c50: await floorThroughput(plain, 100, 50) };
+    plain.stop();
+    await plain.connection.close();
+  }
 
   // 2. with temporal-dev.sh's settings: everything
   log(`dev server with ${TUNED_FLAGS.filter((f) => !f.startsWith('--')).join(', ')}`);
@@ -365,7 +371,7 @@ async function main() {
   };
   const row = (name: string, s: { p50: number; p95: number }) => `  ${name.padEnd(46)} p50 ${String(s.p50).padStart(8)} ms   p95 ${String(s.p95).padStart(8)} ms`;
   console.log(`\nBenchmark (${N} iterations each, offline planner, local Temporal dev server; shared CPU: noisy)\n`);
-  console.log(`  dev server defaults: floor A p50 ${defaults.floorA.p50} ms, floor B p50 ${defaults.floorB.p50} ms (≈${defaults.perActivityFloor_ms} ms per activity), start→plan ${defaults.serviceStart.p50} ms, confirm→completed ${defaults.serviceConfirm.p50} ms, floor c50 ${defaults.floorThroughput_c50}/s`);
+  if (defaults) console.log(`  dev server defaults: floor A p50 ${defaults.floorA.p50} ms, floor B p50 ${defaults.floorB.p50} ms (≈${defaults.perActivityFloor_ms} ms per activity), start→plan ${defaults.serviceStart.p50} ms, confirm→completed ${defaults.serviceConfirm.p50} ms, floor c50 ${defaults.floorThroughput_c50}/s`);
   console.log(`  with ${report.tunedSettings.join(', ')}:`);
   console.log(row('1. floor A: start + 1 no-op activity + query', lat.floorA));
   console.log(row('2. POST /v1/sessions?wait → confirmable plan', lat.serviceStart));
