@@ -84,6 +84,32 @@ describe('long-polls', () => {
   });
 });
 
+describe('state watch', () => {
+  it('a memo whose details cannot be read yet (worker busy) is read again, not skipped', async () => {
+    const s = await startSession(stack, CHAIN);
+    const connection = await Connection.connect({ address: stack.config.temporal.address });
+    let reads = 0;
+    const watch = new StateWatch(
+      stack.client,
+      connection,
+      async () => {
+        reads += 1;
+        if (reads === 1) throw new Error('query timed out');
+        return { ...s, version: s.version + 1 };
+      },
+      async () => s,
+    );
+    try {
+      const got = await watch.waitForChange(s.sessionId, s.version, 10_000);
+      expect(got?.version).toBe(s.version + 1);
+      expect(reads).toBe(2);
+    } finally {
+      watch.close();
+      await connection.close();
+    }
+  });
+});
+
 describe('history', () => {
   it('a 3-step session polled every second from start to end stays within 60 history events', async () => {
     const t = await call(stack.gatewayUrl, 'POST', '/v1/sessions', { token: STAFF, body: { bookingId: 'bk-1002', message: 'Move it to Saturday 19 December at 3pm, add 2 adults and change the email to jordan.new@example.com' } });
