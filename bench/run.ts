@@ -152,10 +152,13 @@ async function startStack(flags: string[], sandboxPort: number, seed: string) {
     const text = await r.text();
     return { status: r.status, etag: r.headers.get('etag') ?? undefined, json: (text ? JSON.parse(text) : undefined) as (State & { detail?: string }) | undefined };
   };
-  /** long-polls until `done` (or 60 s); every answer must be 200 or 304 */
+  /**
+   * Long-polls until `done`, as a patient client does (up to 5 minutes: under a burst the sessions
+   * queue for the worker's CPU, which is slowness, not an error); every answer must be 200 or 304.
+   */
   const pollUntil = async (s: State, done: (s: State) => boolean) => {
     let cur = s;
-    const deadline = Date.now() + 60_000;
+    const deadline = Date.now() + 300_000;
     while (!done(cur) && Date.now() < deadline) {
       const r = await get(cur.sessionId, `"v${cur.version}"`, 20);
       if (r.status === 200) cur = r.json!;
