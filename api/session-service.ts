@@ -246,11 +246,12 @@ export class SessionService {
   }
 
   /** The session's state if it belongs to this identity; 404 otherwise (no hint that it exists). */
-  async stateFor(identity: Identity, id: string, deadlineMs = RPC_MS): Promise<SessionState> {
+  async stateFor(identity: Identity, id: string, deadlineMs = RPC_MS, fresh = false): Promise<SessionState> {
     if (!/^sess_[A-Za-z0-9_-]{16,64}$/.test(id)) throw new ApiError(404, 'SESSION_NOT_FOUND', 'No such session.');
     // A session this process is watching is already known; else the published memo is served by
     // Temporal without a worker round trip. Sessions started before the memo existed are queried.
-    const state = this.watch.current(id) ?? (await this.publishedState(id, deadlineMs)) ?? (await this.rpc(() => this.handle(id).query(stateQuery), deadlineMs));
+    // (writes read fresh: a watch may not have seen the last change yet)
+    const state = (fresh ? undefined : this.watch.current(id)) ?? (await this.publishedState(id, deadlineMs)) ?? (await this.rpc(() => this.handle(id).query(stateQuery), deadlineMs));
     this.checkOwner(identity, state);
     return state;
   }
@@ -284,7 +285,7 @@ export class SessionService {
 
   /** The state of a session that can still take a request; a finished one answers 409. */
   private async openStateFor(identity: Identity, id: string): Promise<SessionState> {
-    const state = await this.stateFor(identity, id);
+    const state = await this.stateFor(identity, id, RPC_MS, true);
     if (isTerminal(state)) throw new ApiError(409, 'WRONG_PHASE', `the session has ended (${state.phase}); start a new one`);
     return state;
   }
@@ -293,8 +294,17 @@ export class SessionService {
    * Runs an update with a deterministic id: Temporal attaches a retry with the same id to the first
    * request and answers with its result, so a retried request never acts twice.
    */
-  private update(id: string, run: (h: WorkflowHandle) => Promise<SessionState>): Promise<SessionState> {
-    return this.rpc(() => run(this.handle(id)), UPDATE_MS);
+  private async update(identity: Identity, id: string, run: (h: WorkflowHandle) => Promise<SessionState>): Promise<SessionState> {
+    try {
+      return await this.rpc(() => run(this.handle(id)), UPDATE_MS);
+    } catch (e) {
+      // Temporal answers an update to a closed session as "not found": it exists, it has ended
+      if (e instanceof ApiError && (e.code === 'SESSION_NOT_FOUND' || e.code === 'SESSION_ENDED')) {
+        const now = await this.stateFor(identity, id, RPC_MS, true);
+        if (isTerminal(now)) throw new ApiError(409, 'WRONG_PHASE', `the session has ended (${now.phase}); start a new one`);
+      }
+      throw e;
+    }
   }
 
   /** `Idempotency-Key` → update id (hashed: the key is the client's and may be long). */
@@ -305,8 +315,8 @@ export class SessionService {
   async message(identity: Identity, id: string, token: string, text: string, idempotencyKey?: string): Promise<SessionState> {
     const updateId = idempotencyKey ? SessionService.keyed('message', idempotencyKey) : undefined;
     if (!updateId) await this.openStateFor(identity, id);
-    else await this.stateFor(identity, id);
-    return this.update(id, (h) => h.executeUpdate(messageUpdate, { args: [{ text, token }], updateId }));
+    else await this.stateFor(identity, id, RPC_MS, true);
+    return this.update(identity, id, (h) => h.executeUpdate(messageUpdate, { args: [{ text, token }], updateId }));
   }
 
   /**
@@ -315,19 +325,19 @@ export class SessionService {
    * updates; then a confirm of the plan that was executed answers with the session's final state.
    */
   async confirm(identity: Identity, id: string, token: string, planHash: string, idempotencyKey?: string): Promise<SessionState> {
-    const state = await this.stateFor(identity, id);
+    const state = await this.stateFor(identity, id, RPC_MS, true);
     const updateId = idempotencyKey ? SessionService.keyed('confirm', idempotencyKey) : `confirm:${planHash}`;
     if (isTerminal(state)) {
       if (SessionService.executedPlan(state, planHash)) return state;
       throw new ApiError(409, 'WRONG_PHASE', `the session has ended (${state.phase}); start a new one`);
     }
     try {
-      return await this.update(id, (h) => h.executeUpdate(confirmUpdate, { args: [{ planHash, token }], updateId }));
+      return await this.update(identity, id, (h) => h.executeUpdate(confirmUpdate, { args: [{ planHash, token }], updateId }));
     } catch (e) {
       // closed between the read and the update: the same answer as above
-      if (e instanceof ApiError && (e.code === 'SESSION_ENDED' || e.code === 'SESSION_NOT_FOUND')) {
-        const now = await this.stateFor(identity, id);
-        if (SessionService.executedPlan(now, planHash)) return now;
+      if (e instanceof ApiError && (e.code === 'SESSION_ENDED' || e.code === 'SESSION_NOT_FOUND' || e.code === 'WRONG_PHASE')) {
+        const now = await this.stateFor(identity, id, RPC_MS, true);
+        if (isTerminal(now) && SessionService.executedPlan(now, planHash)) return now;
       }
       throw e;
     }
@@ -342,7 +352,7 @@ export class SessionService {
   async decline(identity: Identity, id: string): Promise<SessionState> {
     await this.openStateFor(identity, id);
     // only one decline can ever be accepted: a retry attaches to it
-    return this.update(id, (h) => h.executeUpdate(declineUpdate, { args: [{}], updateId: 'decline' }));
+    return this.update(identity, id, (h) => h.executeUpdate(declineUpdate, { args: [{}], updateId: 'decline' }));
   }
 
   static publicState = publicState;
