@@ -57,6 +57,11 @@ describe('shorthand and words', () => {
     ['the day before at 1pm', 'Thu 10 Dec 2026 13:00'],
     ['can we get the 1pm slot instead', 'Fri 11 Dec 2026 13:00'],
     ['move the 10am party to 3pm', 'Fri 11 Dec 2026 15:00'],
+    ['move it from 10am to 3pm', 'Fri 11 Dec 2026 15:00'],
+    ['a week on saturday at 3pm', 'Sat 12 Dec 2026 15:00'],
+    ['1.5 hours later', 'Fri 11 Dec 2026 11:30'],
+    ['90 minutes earlier', 'Fri 11 Dec 2026 08:30'],
+    ['instead of friday can they do sunday 11am', 'Sun 6 Dec 2026 11:00'],
   ])('%s → %s', (text, want) => expect(start([text])).toBe(want));
 
   it('number words, dozens and "12kids" are counts; digits of times, dates and phones are not', () => {
@@ -66,6 +71,7 @@ describe('shorthand and words', () => {
     expect(read(['add 2 kids, they arrive at 3pm']).counts[0]?.quantity).toBe(8);
     expect(read(['new mob 0412 345 678']).counts).toEqual([]);
     expect(read(['add 2 pizzas to the party']).counts).toEqual([]);
+    expect(read(['change number of kids from 6 to 8']).counts[0]?.quantity).toBe(8);
   });
 
   it('normalises on token boundaries: "2 kids" is not in "12 kids"', () => {

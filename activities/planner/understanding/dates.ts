@@ -52,7 +52,7 @@ const ORD_WORDS: Record<string, number> = { first: 1, second: 2, third: 3, fourt
 
 function num(s: string | undefined): number | undefined {
   if (s === undefined) return undefined;
-  if (/^\d+$/.test(s)) return Number(s);
+  if (/^\d+(?:\.\d+)?$/.test(s)) return Number(s);
   if (s === 'a' || s === 'an' || s === 'one') return 1;
   if (s === 'half an' || s === 'half') return 0.5;
   return NUMBER_WORDS[s];
@@ -135,7 +135,7 @@ export function readWhen(text: string, ctx: WhenContext, expect?: 'time' | 'day'
 
   // 2. booking-relative: "same day", "a week later", "bring it forward a day", "push back an hour"
   const UNIT = '(day|days|week|weeks|fortnight|hour|hours|minutes|minute)';
-  const AMOUNT = `(\\d{1,3}|${NUM_WORD}|a|an|half an|one)`;
+  const AMOUNT = `((?<![\\d.])\\d{1,3}(?:\\.\\d+)?|${NUM_WORD}|a|an|half an|one)`;
   const shiftPatterns: Array<[RegExp, (m: RegExpMatchArray) => number | undefined]> = [
     [new RegExp(`\\b(?:by\\s+)?${AMOUNT}\\s+${UNIT}\\s+(later|earlier|after|before|sooner|back|forward|ahead)\\b`, 'g'), (m) => (/later|after|back/.test(m[3]!) ? 1 : /ahead/.test(m[3]!) ? undefined : -1)],
     [new RegExp(`\\b(push|put|move|bring|pull|shift)(?:\\s+(?:it|the booking|the party|them|this|that))?\\s+(back|forward|later|earlier|ahead)\\s+(?:by\\s+)?${AMOUNT}\\s+${UNIT}\\b`, 'g'), (m) => {
@@ -163,7 +163,7 @@ export function readWhen(text: string, ctx: WhenContext, expect?: 'time' | 'day'
         continue;
       }
       const days = /day/.test(unit) ? amount : /fortnight/.test(unit) ? 14 * amount : /week/.test(unit) ? 7 * amount : 0;
-      const minutes = /hour/.test(unit) ? amount * 60 : /minute/.test(unit) ? amount : 0;
+      const minutes = /hour/.test(unit) ? Math.round(amount * 60) : /minute/.test(unit) ? amount : 0;
       if (!Number.isInteger(days) || !Number.isInteger(minutes)) {
         out.days.push({ start, end, text: m[0], value: { kind: 'vague', why: m[0] } });
         continue;
@@ -272,7 +272,7 @@ export function readWhen(text: string, ctx: WhenContext, expect?: 'time' | 'day'
   }
 
   // 7. weekdays: plain / "this" / "coming" = the next one; "next saturday" could be either of two
-  for (const m of text.matchAll(new RegExp(`\\b(this coming|this|coming|next|following|the following)?\\s*\\b(${WD})(s)?\\b(\\s+week)?(\\s+after next)?`, 'g'))) {
+  for (const m of text.matchAll(new RegExp(`\\b(a week on|this coming|this|coming|next|following|the following)?\\s*\\b(${WD})(s)?\\b(\\s+week)?(\\s+after next)?`, 'g'))) {
     const start = m.index! + (m[0].length - m[0].trimStart().length);
     const end = m.index! + m[0].length;
     if (!free(start, end)) continue;
@@ -280,11 +280,11 @@ export function readWhen(text: string, ctx: WhenContext, expect?: 'time' | 'day'
     const mod = m[1];
     const coming = nextWeekday(today, wd, mod === 'this');
     let value: DayValue;
-    if (m[4] || m[5]) value = { kind: 'date', date: coming.plus({ days: 7 }) };
+    if (m[4] || m[5] || mod === 'a week on') value = { kind: 'date', date: coming.plus({ days: 7 }), weekdayWord: wd };
     else if (mod === 'next' || mod === 'following' || mod === 'the following') {
       value = coming.diff(today, 'days').days >= 7 ? { kind: 'date', date: coming } : { kind: 'options', options: [coming, coming.plus({ days: 7 })], why: m[0].trim() };
     } else if (!mod && today.weekday === wd) value = { kind: 'options', options: [today, today.plus({ days: 7 })], why: m[0].trim() };
-    else value = { kind: 'date', date: mod === 'this' ? nextWeekday(today, wd, true) : coming };
+    else value = { kind: 'date', date: mod === 'this' ? nextWeekday(today, wd, true) : coming, weekdayWord: wd };
     addDay({ index: start, 0: text.slice(start, end) }, value);
   }
 
@@ -345,7 +345,7 @@ export function readWhen(text: string, ctx: WhenContext, expect?: 'time' | 'day'
     const s = m.index! + m[0].search(/\d/);
     addTime(s, m.index! + m[0].length, { hour: h, minute: min, certain: true });
   }
-  for (const m of text.matchAll(new RegExp(`\\b(?:at|@|for|around|about|from)\\s+${HOUR}\\b(?!\\s*(?:kids|children|child|adults?|guests?|people|pax|tickets?|more|extra|of|[/.-]\\d|st\\b|nd\\b|rd\\b|th\\b|days?|weeks?|hours|minutes))`, 'g'))) {
+  for (const m of text.matchAll(new RegExp(`\\b(?:at|@|for|around|about)\\s+${HOUR}\\b(?!\\s*(?:kids|children|child|adults?|guests?|people|pax|tickets?|more|extra|of|[/.-]\\d|st\\b|nd\\b|rd\\b|th\\b|days?|weeks?|hours|minutes))`, 'g'))) {
     const s = m.index! + m[0].length - m[1]!.length;
     const t = clock(num(m[1])!, 0, undefined);
     if (t) addTime(s, m.index! + m[0].length, t);
@@ -364,6 +364,10 @@ export function readWhen(text: string, ctx: WhenContext, expect?: 'time' | 'day'
 
   // "3 or 4pm", "between 2 and 4pm", "2-4pm": two times, nothing saying which
   for (const m of text.matchAll(new RegExp(`\\b(?:between\\s+)?${HOUR}(?::\\d{2})?\\s*(?:am|pm)?\\s*(?:or|and|to|-|\\/)\\s*${HOUR}(?::\\d{2})?\\s*(am|pm)\\b`, 'g'))) {
+    // "move it from 10am to 3pm": the first is the booking's own time, so this is a change, not a range
+    const first = out.times.filter((t) => t.start >= m.index! && t.end <= m.index! + m[0].length).sort((x, y) => x.start - y.start)[0];
+    const b = ctx.bookingStart?.setZone(ctx.timezone);
+    if (first && b && /\bfrom\s+$/.test(text.slice(Math.max(0, m.index! - 8), m.index!)) && /\bto\b/.test(m[0]) && first.value.hour % 12 === b.hour % 12 && first.value.minute === b.minute) continue;
     for (const t of out.times) if (t.start >= m.index! && t.end <= m.index! + m[0].length) t.value = { ...t.value, hedged: true };
     if (!out.times.some((t) => t.start >= m.index! && t.end <= m.index! + m[0].length)) addTime(m.index!, m.index! + m[0].length, { hour: 12, minute: 0, certain: true, hedged: true });
   }
