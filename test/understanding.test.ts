@@ -72,6 +72,8 @@ describe('shorthand and words', () => {
     expect(read(['new mob 0412 345 678']).counts).toEqual([]);
     expect(read(['add 2 pizzas to the party']).counts).toEqual([]);
     expect(read(['change number of kids from 6 to 8']).counts[0]?.quantity).toBe(8);
+    expect(read(['kids: 8']).counts[0]?.quantity).toBe(8);
+    expect(read(['kid count 8']).counts[0]?.quantity).toBe(8);
   });
 
   it('normalises on token boundaries: "2 kids" is not in "12 kids"', () => {
