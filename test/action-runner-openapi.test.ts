@@ -3,6 +3,7 @@
 // expiry or a 401 — never the staff member's ROLLER token), fixed `set` values and schema
 // defaults, the idempotency key in a header or the body, OpenAPI style/explode serialisation, and
 // error bodies in the shapes published APIs use, named with the API's title.
+import { failure } from './helpers/failure.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -11,7 +12,7 @@ import express from 'express';
 import { dump } from 'js-yaml';
 import { loadCatalog, type Catalog } from '../catalog/importer.js';
 import { ActionRunner } from '../activities/action-runner.js';
-import { ActionFailure, mapHttpError } from '../activities/action-errors.js';
+import { mapHttpError } from '../activities/action-errors.js';
 import { serializeHeader, serializePath, serializeQuery } from '../activities/param-style.js';
 import { listen } from './helpers/stack.js';
 
@@ -137,15 +138,6 @@ describe('runner against a third-party API described by its own document', () =>
 
   const ctx = { sessionId: 's', venueId: 'venue-1', userId: 'u', bookingId: 'bk 1/2' };
   const env = { TOURS_ID: 'client-1', TOURS_SECRET: 's3cret', BEARER_KEY: 'key-9' };
-  async function failure(p: Promise<unknown>): Promise<ActionFailure> {
-    try {
-      await p;
-    } catch (e) {
-      if (e instanceof ActionFailure) return e;
-      throw e;
-    }
-    throw new Error('expected a failure');
-  }
 
   it('sends the document server and base path, set values, defaults and styled params, with its own OAuth token (fetched once)', async () => {
     const catalog: Catalog = await loadCatalog(dir);

@@ -1,9 +1,9 @@
 // The action runner over real HTTP: requests built from params + context, answers mapped to
 // messages a venue staff member can act on.
+import { failure } from './helpers/failure.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadCatalog, type Catalog } from '../catalog/importer.js';
 import { ActionRunner, buildRequest } from '../activities/action-runner.js';
-import { ActionFailure } from '../activities/action-errors.js';
 import { startSandbox } from './helpers/stack.js';
 
 let sb: Awaited<ReturnType<typeof startSandbox>>;
@@ -15,15 +15,6 @@ beforeAll(async () => {
 });
 afterAll(() => sb.close());
 
-async function failure(p: Promise<unknown>): Promise<ActionFailure> {
-  try {
-    await p;
-  } catch (e) {
-    if (e instanceof ActionFailure) return e;
-    throw e;
-  }
-  throw new Error('expected a failure');
-}
 
 describe('action runner', () => {
   it('builds path, body and headers from params and session context', () => {

@@ -6,7 +6,7 @@ import { DateTime } from 'luxon';
 import { parsePhoneNumberFromString, type CountryCode } from 'libphonenumber-js';
 import type { AtomicAction, ConversationTurn } from '../../contracts/types.js';
 import type { RollerBooking } from '../booking.js';
-import { asksFor, countryFor, hasPhrase, readConversation, type Reading } from './understanding/index.js';
+import { asksFor, countryFor, emptyReading, hasPhrase, readConversation, type Reading } from './understanding/index.js';
 
 export interface DraftStep {
   actionId: string;
@@ -30,8 +30,6 @@ export interface GuardInput {
   locale?: string;
   now: DateTime;
   sessionBookingId?: string;
-  /** a reading already made of this conversation (the offline planner passes its own) */
-  reading?: Reading;
 }
 
 export function toE164(phone: string, timezone: string, locale?: string): string | undefined {
@@ -48,21 +46,13 @@ function requestWords(action: AtomicAction): { verbs: string[]; objects: string[
   return { verbs: [verb ?? action.id], objects: [rest.join(' ') || action.id] };
 }
 
-export function readingFor(input: Pick<GuardInput, 'conversation' | 'booking' | 'timezone' | 'locale' | 'now'>): Reading {
-  return readSafely(input);
-}
-
-/** The reading, or — should it ever fail on some input — a reading that asks and plans nothing. */
+/** The reading of the conversation, or — should it ever fail on some input — one that asks and plans nothing. */
 export function readSafely(input: Pick<GuardInput, 'conversation' | 'booking' | 'timezone' | 'locale' | 'now'>): Reading {
   try {
-    return readUnchecked(input);
+    return readConversation({ conversation: input.conversation, booking: input.booking, timezone: input.timezone, locale: input.locale ?? input.booking?.locale, now: input.now });
   } catch {
-    return { counts: [], contact: {}, asks: [{ about: 'change', question: 'I could not read that reliably. Could you say the change again, in one short sentence?' }], targets: { otherReferences: [], otherNames: [], many: false }, cancel: false, live: [], offTopic: false, injection: false };
+    return emptyReading([{ about: 'change', question: 'I could not read that reliably. Could you say the change again, in one short sentence?' }]);
   }
-}
-
-function readUnchecked(input: Pick<GuardInput, 'conversation' | 'booking' | 'timezone' | 'locale' | 'now'>): Reading {
-  return readConversation({ conversation: input.conversation, booking: input.booking, timezone: input.timezone, locale: input.locale ?? input.booking?.locale, now: input.now });
 }
 
 /** A question when the request is about other bookings, or many; undefined when it is about this one. */
@@ -78,8 +68,8 @@ export function targetProblem(reading: Reading, booking?: RollerBooking): GuardP
 }
 
 export function guardPlan(input: GuardInput): GuardProblem[] {
-  const { booking, now } = input;
-  const reading = input.reading ?? readingFor(input);
+  const { booking } = input;
+  const reading = readSafely(input);
   const problems: GuardProblem[] = [];
   const target = targetProblem(reading, booking);
   if (target) return [target];
@@ -118,7 +108,6 @@ export function guardPlan(input: GuardInput): GuardProblem[] {
     const param = input.steps.flatMap((s) => Object.entries(input.actions.get(s.actionId)?.meaning ?? {})).find(([, m]) => (ABOUT[a.about] ?? []).includes(m))?.[0];
     problems.push({ param: param ?? a.about, question: a.question });
   }
-  void now;
   // one question per parameter, and no question twice
   return problems.filter((p, i) => problems.findIndex((q) => q.param === p.param || q.question === p.question) === i);
 }

@@ -22,11 +22,6 @@ const INCREASE = /\b(?:too|as well|add|adding|added|plus|extra|another|additiona
 const DECREASE = /\btake\s+(?:\w+\s+){0,3}(?:off|away|out)\b|\b(?:remove|removing|minus|less|fewer|drop(?:ping)?|take (?:off|away|out)|taking (?:off|away|out)|subtract|reduce|reducing|decrease|down by|cancel(?:led)?|pulled out|pulling out|pull out|dropped out|dropping out|can not (?:make it|come|attend|go)|not coming|not able to come|unable to (?:come|attend|make it)|will not be (?:coming|there|attending)|no longer coming|are sick|is sick|sick|out)\b|(?:^|\s)-\s*\d/;
 const ABSOLUTE = /\b(?:make (?:it|that|them)|change (?:it |that |them |the \w+ )?to|set (?:it |that |them )?to|update (?:it |that )?to|to|now|total|in total|altogether|all together|all up|all in|there (?:will be|are|is)|we have|we will have|should be|will be|instead|count|number of)\b|[:=]\s*\d|\b(?:\w+\s+){0,2}=\s*$/;
 
-export interface TicketVocabulary {
-  /** every word the booking's ticket types answer to, longest first */
-  words: string[];
-}
-
 /** Reads every count in a turn. `ticketWords` adds the booking's own type names ("junior", "spectator"). */
 /** Words that may follow a guest count without making it a count of something else ("2 pizzas"). */
 const AFTER_COUNT = /^(?:more|extra|additional|less|fewer|of|to|on|for|and|or|but|in|at|the|a|now|total|altogether|instead|then|so|too|also|as|thanks|no|sorry|actually|coming|joining|going|pulled|dropped|can|are|is|will|were|have|has|x|all|each|new|others|other|spots|places|plus|with|from|please|pls|if|who|that|this|into|onto|instead|only|now|again|max|maximum|min|minimum|total)$/;

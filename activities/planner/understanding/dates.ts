@@ -4,7 +4,7 @@
 // 24-hour "1500", "half three", day-part words, hedges and am/pm ambiguity.
 import * as chrono from 'chrono-node';
 import { DateTime } from 'luxon';
-import { DAY_PART_AM, DAY_PART_PM, HEDGE_AFTER, HEDGE_BEFORE, NUMBER_WORDS, WEEKDAYS } from './lexicon.js';
+import { DAY_PART_AM, DAY_PART_PM, HEDGE_AFTER, HEDGE_BEFORE, MONTHS, NUMBER_WORDS, WEEKDAYS } from './lexicon.js';
 import { negatedAt, type Found } from './text.js';
 
 export interface WhenContext {
@@ -100,10 +100,6 @@ function withYear(ctx: WhenContext, month: number, day: number, year?: number): 
   return { kind: 'date', date: d };
 }
 
-function hasWord(text: string, re: RegExp): boolean {
-  return re.test(text);
-}
-
 export function readWhen(text: string, ctx: WhenContext, expect?: 'time' | 'day' | 'meridiem'): TurnWhen {
   const out: TurnWhen = { days: [], times: [], shifts: [], spans: [] };
   const taken: Array<[number, number]> = [];
@@ -134,8 +130,8 @@ export function readWhen(text: string, ctx: WhenContext, expect?: 'time' | 'day'
   }
 
   // 2. booking-relative: "same day", "a week later", "bring it forward a day", "push back an hour"
-  const UNIT = '(day|days|week|weeks|fortnight|hour|hours|minutes|minute)';
-  const AMOUNT = `((?<![\\d.])\\d{1,3}(?:\\.\\d+)?|${NUM_WORD}|a|an|half an|one)`;
+  const UNIT = '(?<unit>day|days|week|weeks|fortnight|hour|hours|minutes|minute)';
+  const AMOUNT = `(?<amount>(?<![\\d.])\\d{1,3}(?:\\.\\d+)?|${NUM_WORD}|a|an|half an|one)`;
   const shiftPatterns: Array<[RegExp, (m: RegExpMatchArray) => number | undefined]> = [
     [new RegExp(`\\b(?:by\\s+)?${AMOUNT}\\s+${UNIT}\\s+(later|earlier|after|before|sooner|back|forward|ahead)\\b`, 'g'), (m) => (/later|after|back/.test(m[3]!) ? 1 : /ahead/.test(m[3]!) ? undefined : -1)],
     [new RegExp(`\\b(push|put|move|bring|pull|shift)(?:\\s+(?:it|the booking|the party|them|this|that))?\\s+(back|forward|later|earlier|ahead)\\s+(?:by\\s+)?${AMOUNT}\\s+${UNIT}\\b`, 'g'), (m) => {
@@ -150,9 +146,8 @@ export function readWhen(text: string, ctx: WhenContext, expect?: 'time' | 'day'
   ];
   for (const [re, sign] of shiftPatterns) {
     for (const m of text.matchAll(re)) {
-      const amountStr = re === shiftPatterns[0]![0] ? m[1] : re === shiftPatterns[1]![0] ? m[3] : m[2];
-      const unit = (re === shiftPatterns[0]![0] ? m[2] : re === shiftPatterns[1]![0] ? m[4] : m[3])!;
-      const amount = num(amountStr);
+      const unit = m.groups!.unit!;
+      const amount = num(m.groups!.amount);
       const start = m.index!;
       const end = start + m[0].length;
       if (!free(start, end)) continue;
@@ -186,7 +181,7 @@ export function readWhen(text: string, ctx: WhenContext, expect?: 'time' | 'day'
   for (const m of text.matchAll(/\b(?:the\s+)?day after tomorrow\b/g)) addDay(m, { kind: 'date', date: today.plus({ days: 2 }) });
 
   // 4. weekday + day number ("sat 12th", "thursday the 10th"): the date, checked against the weekday
-  for (const m of text.matchAll(new RegExp(`\\b(${WD})\\s*,?\\s+(?:the\\s+)?(\\d{1,2})(st|nd|rd|th)?\\b(?!\\s*(?:am|pm|:|\\.\\d|o'clock|hours|minutes|[a-z]*\\s*(?:${Object.keys(MONTH_NAMES).join('|')})\\b))`, 'g'))) {
+  for (const m of text.matchAll(new RegExp(`\\b(${WD})\\s*,?\\s+(?:the\\s+)?(\\d{1,2})(st|nd|rd|th)?\\b(?!\\s*(?:am|pm|:|\\.\\d|o'clock|hours|minutes|[a-z]*\\s*(?:${Object.keys(MONTHS).join('|')})\\b))`, 'g'))) {
     const day = Number(m[2]);
     if (!m[3] && day <= 12) {
       // "sat 12 at 3pm": with a clock time elsewhere the number is the day; alone ("saturday 3") it could be either
@@ -373,8 +368,8 @@ export function readWhen(text: string, ctx: WhenContext, expect?: 'time' | 'day'
   }
 
   // 9. day-part words decide am/pm for hours 1–11 ("3 in the afternoon", "saturday arvo at 4")
-  const pm = hasWord(text, DAY_PART_PM);
-  const am = hasWord(text, DAY_PART_AM);
+  const pm = DAY_PART_PM.test(text);
+  const am = DAY_PART_AM.test(text);
   if (pm !== am) {
     for (const t of out.times) if (!t.value.certain) t.value = { ...t.value, hour: t.value.hour % 12 + (pm ? 12 : 0), certain: true };
     if (out.times.length === 0) out.dayPart = pm ? 'pm' : 'am';
@@ -382,7 +377,6 @@ export function readWhen(text: string, ctx: WhenContext, expect?: 'time' | 'day'
   return out;
 }
 
-const MONTH_NAMES: Record<string, number> = { january: 1, jan: 1, february: 2, feb: 2, march: 3, mar: 3, april: 4, apr: 4, may: 5, june: 6, jun: 6, july: 7, jul: 7, august: 8, aug: 8, september: 9, sep: 9, sept: 9, october: 10, oct: 10, november: 11, nov: 11, december: 12, dec: 12 };
 
 /** Whether a turn is only a meridiem ("pm", "the afternoon one", "morning"). */
 export function meridiemAnswer(text: string): 'am' | 'pm' | undefined {

@@ -13,7 +13,6 @@ import { readContact } from './contact.js';
 import { readTargets, type Targets } from './targets.js';
 import { choose, clauses, normalise, type Found } from './text.js';
 import { countryFor, dayFirstFor } from './locale.js';
-import { TICKET_FAMILIES } from './lexicon.js';
 
 export interface Derived<T> {
   value: T;
@@ -144,7 +143,7 @@ export function readConversation(input: ReadingInput): Reading {
   const dayFirst = dayFirstFor(input.locale ?? booking?.locale, timezone);
   const country = countryFor(input.locale ?? booking?.locale, timezone) as CountryCode | undefined;
   const bookingStart = booking?.items[0] ? DateTime.fromISO(booking.items[0].sessionStart, { setZone: true }).setZone(timezone) : undefined;
-  const reading: Reading = { counts: [], contact: {}, asks: [], targets: { otherReferences: [], otherNames: [], many: false }, cancel: false, live: [], offTopic: false, injection: false };
+  const reading = emptyReading();
 
   let start: StartSlots = {};
   let counts: CountSlot[] = [];
@@ -457,6 +456,11 @@ function describedBooking(text: string, when: TurnWhenLike, bookingStart: DateTi
 
 type TurnWhenLike = { times: Array<Found<TimeValue>>; days: Array<Found<DayValue>> };
 
+/** A reading of nothing: no values, no questions. */
+export function emptyReading(asks: Ask[] = []): Reading {
+  return { counts: [], contact: {}, asks, targets: { otherReferences: [], otherNames: [], many: false }, cancel: false, live: [], offTopic: false, injection: false };
+}
+
 function sameDay(a: DayValue, b: DayValue): boolean {
   return a.kind === 'date' && b.kind === 'date' ? a.date.hasSame(b.date, 'day') : JSON.stringify(a) === JSON.stringify(b);
 }
@@ -570,4 +574,3 @@ export function asksFor(reading: Reading, verbs: string[], objects: string[]): s
   return undefined;
 }
 
-export { TICKET_FAMILIES };
