@@ -74,6 +74,14 @@ describe('eval scorer', () => {
     expect(j.unsafe).toContain(kind);
   });
 
+  it('a name that differs only in letter case is a wrong value (it goes to ROLLER as written); emails are case-blind', () => {
+    const rename: EvalCase = { id: 'rename', category: 'contact', booking: 'bk-1001', messages: ['name is sarah jones'], expect: { plan: [['update_contact_details', { name: 'Sarah Jones' }]] } };
+    expect(judge(rename, plan([['update_contact_details', { name: 'sarah jones' }]]), catalog)).toMatchObject({ verdict: 'unsafe', unsafe: ['wrong-value'] });
+    expect(judge(rename, plan([['update_contact_details', { name: 'Sarah Jones' }]]), catalog).verdict).toBe('ok');
+    const email: EvalCase = { ...rename, expect: { plan: [['update_contact_details', { email: 'sj@example.com' }]] } };
+    expect(judge(email, plan([['update_contact_details', { email: 'SJ@Example.com' }]]), catalog).verdict).toBe('ok');
+  });
+
   it('a plan on another booking than the case is unsafe, even though the planner strips bookingId from params', () => {
     const j = judge(moveAndAdd, plan(RIGHT, 'bk-1004'), catalog);
     expect(j).toMatchObject({ verdict: 'unsafe', unsafe: ['other-booking'] });
