@@ -18,6 +18,8 @@ const SUBMIT = call('submit_plan', { summary: 'Eight children.' });
 let sb: Awaited<ReturnType<typeof startSandbox>>;
 let server: { url: string; close: () => void };
 let queue: Turn[] = [];
+// the model the provider is configured with (OLLAMA_MODEL's default)
+const MODEL = 'llama3.1';
 let bodies: Json[] = [];
 
 beforeAll(async () => {
@@ -26,6 +28,14 @@ beforeAll(async () => {
   app.use(express.json({ limit: '5mb' }));
   app.post('/api/chat', (req, res) => {
     bodies.push(req.body);
+    // what Ollama itself refuses (server/routes.go ChatHandler): a missing model, an unknown one,
+    // messages that are not {role, content} with a known role, tools that are not functions
+    const body = req.body as Json;
+    if (typeof body?.model !== 'string' || !body.model) return void res.status(400).json({ error: 'model is required' });
+    if (body.model !== MODEL) return void res.status(404).json({ error: `model '${body.model}' not found, try pulling it first` });
+    const ROLES = ['system', 'user', 'assistant', 'tool'];
+    if (!Array.isArray(body.messages) || body.messages.some((m: Json) => !ROLES.includes(m?.role) || (m.content !== undefined && typeof m.content !== 'string'))) return void res.status(400).json({ error: 'invalid message format' });
+    if (body.tools !== undefined && (!Array.isArray(body.tools) || body.tools.some((t: Json) => t?.type !== 'function' || typeof t.function?.name !== 'string'))) return void res.status(400).json({ error: 'invalid tool format' });
     const turn = queue.shift() ?? { status: 500, error: 'test server: no more queued answers' };
     if ('hangMs' in turn) {
       const t = setTimeout(() => res.status(500).json({ error: 'too late' }), turn.hangMs);
@@ -84,6 +94,10 @@ describe('ollama provider on the wire', () => {
   it('a missing model (404) is not retried and names the planner; a 500 is retried', async () => {
     const missing = await run([{ status: 404, error: "model 'llama3.1' not found, try pulling it first" }, say(GUEST), say(SUBMIT)]);
     expect(missing).toMatchObject({ kind: 'failed', reason: expect.stringMatching(/^The AI planner \(Ollama\) refused the request/) });
+    expect(bodies).toHaveLength(1);
+    // a model the server does not have: the server's own 404, nothing queued is consumed
+    const unknown = await run([say(GUEST), say(SUBMIT)], 'add two kids', { OLLAMA_MODEL: 'no-such-model' });
+    expect(unknown).toMatchObject({ kind: 'failed', reason: expect.stringMatching(/^The AI planner \(Ollama\) refused the request/) });
     expect(bodies).toHaveLength(1);
     const flaky = await run([{ status: 500, error: 'llama runner process has terminated' }, say(GUEST), say(SUBMIT)]);
     expect(flaky.kind).toBe('plan');
