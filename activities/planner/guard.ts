@@ -47,9 +47,14 @@ function requestWords(action: AtomicAction): { verbs: string[]; objects: string[
 }
 
 /** The reading of the conversation, or — should it ever fail on some input — one that asks and plans nothing. */
-export function readSafely(input: Pick<GuardInput, 'conversation' | 'booking' | 'timezone' | 'locale' | 'now'>): Reading {
+/** The words the catalog's actions are asked for with ("resend", "confirmation"): the reading accounts for them. */
+export function requestWordsOf(actions: Iterable<AtomicAction>): string[] {
+  return [...actions].flatMap((a) => (a.asks ? [...a.asks.verbs, ...a.asks.objects] : [])).flatMap((w) => w.toLowerCase().split(/\s+/));
+}
+
+export function readSafely(input: Pick<GuardInput, 'conversation' | 'booking' | 'timezone' | 'locale' | 'now'> & { requestWords?: string[] }): Reading {
   try {
-    return readConversation({ conversation: input.conversation, booking: input.booking, timezone: input.timezone, locale: input.locale ?? input.booking?.locale, now: input.now });
+    return readConversation({ conversation: input.conversation, booking: input.booking, timezone: input.timezone, locale: input.locale ?? input.booking?.locale, now: input.now, requestWords: input.requestWords });
   } catch {
     return emptyReading([{ about: 'change', question: 'I could not read that reliably. Could you say the change again, in one short sentence?' }]);
   }
@@ -69,7 +74,7 @@ export function targetProblem(reading: Reading, booking?: RollerBooking): GuardP
 
 export function guardPlan(input: GuardInput): GuardProblem[] {
   const { booking } = input;
-  const reading = readSafely(input);
+  const reading = readSafely({ ...input, requestWords: requestWordsOf(input.actions.values()) });
   const problems: GuardProblem[] = [];
   const target = targetProblem(reading, booking);
   if (target) return [target];

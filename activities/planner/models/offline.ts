@@ -10,7 +10,7 @@ import type { DateTime } from 'luxon';
 import type { AtomicAction, ConversationTurn } from '../../../contracts/types.js';
 import type { RollerBooking } from '../../booking.js';
 import { asksFor, type Reading } from '../understanding/index.js';
-import { readSafely, targetProblem } from '../guard.js';
+import { readSafely, requestWordsOf, targetProblem } from '../guard.js';
 
 type Call = { name: string; args: Record<string, unknown> };
 
@@ -65,7 +65,7 @@ export class OfflineChatModel extends BaseChatModel {
     const { booking, timezone, now, conversation } = this.ctx;
     const ask = (question: string, missing: string[]): Call[] => [{ name: 'ask_user', args: { question, missing } }];
     const decline = (reason: string): Call[] => [{ name: 'decline_request', args: { reason } }];
-    const reading = readSafely({ conversation, booking, timezone, locale: booking?.locale, now });
+    const reading = readSafely({ conversation, booking, timezone, locale: booking?.locale, now, requestWords: requestWordsOf(this.ctx.actions) });
     const userTurns = conversation.filter((t) => t.role === 'user').map((t) => t.text);
 
     const latest = userTurns[userTurns.length - 1] ?? '';

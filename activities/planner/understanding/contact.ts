@@ -3,6 +3,7 @@
 // addition ("also", "too", "second email") is not a replacement, and is reported as such.
 import { findPhoneNumbersInText, type CountryCode } from 'libphonenumber-js';
 import { negatedAt, titleCase, type Found } from './text.js';
+import { notAName } from './names.js';
 
 export interface ContactFound {
   emails: Found<string>[];
@@ -74,13 +75,17 @@ export function readContact(original: string, text: string, country: CountryCode
   const NAME_RE = /\b(?:(sur|last |family |first |given )?name|booking (?:is )?under|under the name(?: of)?|put it under|spelt|spelled)\s*(?:(?:should be|to|is|as|=|:|of|now|changed to|change to|spelt|spelled)\s+)*(\p{L}[\p{L}'’-]+(?:\s+(?:&\s+)?\p{L}[\p{L}'’-]+){0,3})/giu;
   for (const m of text.matchAll(NAME_RE)) {
     const kind = (m[1] ?? '').trim().toLowerCase();
-    const start = m.index! + m[0].length - m[2]!.length;
+    let start = m.index! + m[0].length - m[2]!.length;
     if (NOT_A_NAME.test(m[2]!.toLowerCase())) {
       out.suspiciousName = true;
       continue;
     }
     let words = m[2]!.split(/\s+/);
-    while (words.length && NAME_FILLER.test(words[0]!.toLowerCase())) words = words.slice(1);
+    let skipped = 0;
+    while (words.length && NAME_FILLER.test(words[0]!.toLowerCase())) {
+      skipped += words[0]!.length + 1;
+      words = words.slice(1);
+    }
     // "the name is wrong": a judgement, not a name
     if (words.length && /^(?:wrong|incorrect|misspelt|misspelled|spelt|spelled|right|correct|fine|ok|okay|missing|blank|empty|different|changed|new|old|off|bad|typo)$/i.test(words[0]!)) continue;
     const cut = words.findIndex((w) => STOP_NAME.test(w.toLowerCase()));
@@ -90,6 +95,13 @@ export function readContact(original: string, text: string, country: CountryCode
     // the person's own capitals, when they typed any
     const typed = original.match(new RegExp(raw.split(' ').map((w) => w.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('\\s+'), 'i'))?.[0] ?? raw;
     const value = titleCase(typed.replace(/\s+/g, ' '));
+    start += skipped;
+    if (notAName(value)) {
+      // "name shld be ana ruiz", "her partner's name": words around a name are not the name
+      out.suspiciousName = true;
+      out.spans.push([start, start + raw.length]);
+      continue;
+    }
     const end = start + raw.length;
     out.spans.push([start, end]);
     const negated = negatedAt(text, start);
@@ -107,7 +119,7 @@ export function readContact(original: string, text: string, country: CountryCode
       const raw = words.join(' ');
       const start = m.index! + m[0].length - m[1]!.length;
       const typed = original.match(new RegExp(raw.split(' ').join('\\s+'), 'i'))?.[0] ?? raw;
-      if (raw && !NOT_A_NAME.test(raw)) {
+      if (raw && !NOT_A_NAME.test(raw) && !notAName(raw)) {
         out.names.push({ start, end: start + raw.length, text: raw, value: { name: titleCase(typed.replace(/\s+/g, ' ')) } });
         out.spans.push([start, start + raw.length]);
       }

@@ -64,8 +64,10 @@ export function readCounts(text: string, masked: Array<[number, number]>, ticket
       const before = ticketHits.filter((h) => h.index! < at && h[1] !== 'more').pop();
       return before?.[1];
     };
-    const direction = (prefix: string, around: string, before = ''): { mode: CountValue['mode']; sign: 1 | -1 } => {
+    const direction = (prefix: string, around: string, before = '', after = ''): { mode: CountValue['mode']; sign: 1 | -1 } => {
       if (/\b(?:to|down to|up to)\s*$/.test(before) && !/\b(?:add|added|adding|plus)\b/.test(before)) return { mode: 'absolute', sign: 1 };
+      // "only 4 are coming now": the new total, whatever "coming" says — unless "only 2 more"
+      if (/\b(?:only|just)\s*$/.test(before) && !/^\s*(?:more|extra|additional|less|fewer)\b/.test(after)) return { mode: 'absolute', sign: 1 };
       if (/^\s*-/.test(prefix)) return { mode: 'delta', sign: -1 };
       if (/^\s*\+/.test(prefix)) return { mode: 'delta', sign: 1 };
       if (DECREASE.test(around)) return { mode: 'delta', sign: -1 };
@@ -93,7 +95,7 @@ export function readCounts(text: string, masked: Array<[number, number]>, ticket
     for (const m of nums) {
       const at = m.index! + m[0].indexOf(m[2]!);
       const n = m[2] === 'another' || m[2] === 'an extra' || m[2] === 'one more' || m[2] === 'a' ? 1 : /^\d+$/.test(m[2]!) ? Number(m[2]) : NUMBER_WORDS[m[2]!]!;
-      let dir = direction(m[1] ?? '', body, body.slice(0, at - (m[1]?.length ?? 0)));
+      let dir = direction(m[1] ?? '', body, body.slice(0, at - (m[1]?.length ?? 0)), body.slice(at + m[2]!.length));
       const word = nearWord(at);
       if (dir.mode === 'unknown' && inherited) dir = { mode: inherited.mode, sign: inherited.sign };
       const value: CountValue = { n, mode: swap ? 'unknown' : dir.mode, sign: dir.sign, ticketWord: word ? normWord(word) : inherited?.word, ...(swap ? { competing: true } : {}) };

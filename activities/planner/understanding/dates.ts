@@ -337,7 +337,8 @@ export function readWhen(text: string, ctx: WhenContext, expect?: 'time' | 'day'
   for (const m of text.matchAll(/(?:\b(?:at|@|for|from|to|today|tomorrow|tonight|monday|tuesday|wednesday|thursday|friday|saturday|sunday|\d(?:st|nd|rd|th)|jan\w*|feb\w*|mar\w*|apr\w*|may|jun\w*|jul\w*|aug\w*|sep\w*|oct\w*|nov\w*|dec\w*)\s+|^)([01]\d|2[0-3])([0-5]\d)(?:\s*(?:hours|h))?\b|\b([01]\d|2[0-3])([0-5]\d)\s*(?:hours|h)\b/g)) {
     const h = Number(m[1] ?? m[3]);
     const min = Number(m[2] ?? m[4]);
-    const s = m.index! + m[0].search(/\d/);
+    // the four digits themselves: the words before them ("5th ", "at ") belong to the day or to nobody
+    const s = m.index! + m[0].lastIndexOf(`${m[1] ?? m[3]}${m[2] ?? m[4]}`);
     addTime(s, m.index! + m[0].length, { hour: h, minute: min, certain: true });
   }
   for (const m of text.matchAll(new RegExp(`\\b(?:at|@|for|around|about)\\s+${HOUR}\\b(?!\\s*(?:kids|children|child|adults?|guests?|people|pax|tickets?|more|extra|of|[/.-]\\d|st\\b|nd\\b|rd\\b|th\\b|days?|weeks?|hours|minutes))`, 'g'))) {

@@ -13,6 +13,8 @@ import { readContact } from './contact.js';
 import { readTargets, type Targets } from './targets.js';
 import { choose, clauses, normalise, type Found } from './text.js';
 import { countryFor, dayFirstFor } from './locale.js';
+import { quoteWords, unplacedWords, type Claim } from './coverage.js';
+import { GENERIC_GUESTS, TICKET_FAMILIES } from './lexicon.js';
 
 export interface Derived<T> {
   value: T;
@@ -62,6 +64,8 @@ export interface ReadingInput {
   timezone: string;
   locale?: string;
   now: DateTime;
+  /** words of the catalog's requests ("resend", "confirmation"): accounted for, never values */
+  requestWords?: string[];
 }
 
 type Expect = 'meridiem' | 'time' | 'day' | 'count' | 'ticket' | 'email' | 'phone' | 'name' | undefined;
@@ -124,6 +128,8 @@ interface StartSlots {
   /** a word that sounds like a day but was not read as one ("the school holidays") */
   unreadDay?: string;
   ambiguous?: Ask;
+  /** parts said next to words the reading could not place: the quoted words, per part */
+  unverified?: Partial<Record<'day' | 'time' | 'shift', string>>;
 }
 
 interface CountSlot {
@@ -135,7 +141,11 @@ interface CountSlot {
   turn?: number;
   /** a later "make it N" after an earlier "add M": N more, or N in total? */
   unclear?: string;
+  /** said next to words the reading could not place (quoted) */
+  unverified?: string;
 }
+
+type ContactField = 'name' | 'email' | 'phone';
 
 export function readConversation(input: ReadingInput): Reading {
   const { booking, timezone } = input;
@@ -150,8 +160,10 @@ export function readConversation(input: ReadingInput): Reading {
   let countAsk: Ask | undefined;
   let contact: { name?: Derived<string>; email?: Derived<string>; phone?: Derived<string> } = {};
   let contactAsk: Ask[] = [];
+  let contactUnverified: Partial<Record<ContactField, string>> = {};
   let expect: Expect;
   let anyChange = false;
+  const ownWords = bookingWords(booking, input.requestWords);
   const ticketVocabulary = (booking?.items ?? []).flatMap((i) => [i.ticketType.toLowerCase(), `${i.ticketType.toLowerCase()}s`, ...i.ticketType.toLowerCase().split(/\s+/).filter((w) => w.length > 3)]);
 
   input.conversation.forEach((turn, index) => {
@@ -171,6 +183,7 @@ export function readConversation(input: ReadingInput): Reading {
       countAsk = undefined;
       contact = {};
       contactAsk = [];
+      contactUnverified = {};
       reading.live = reading.live.filter((l) => l.index === index);
       reading.cancel = false;
       anyChange = false;
@@ -178,6 +191,8 @@ export function readConversation(input: ReadingInput): Reading {
       if (t.replace(GLOBAL_WITHDRAW, '').trim().length < 3) return;
     }
 
+    const before = { day: start.day, time: start.time, shift: start.shift, counts: new Map(counts.map((s) => [s, s.evidence])), contact: { ...contact } };
+    const claims: Claim[] = [];
     // contact first: its digits and words must not be read as dates or counts
     const c = readContact(original, t, country);
     // free text the person dictates ("set the notes to Cake at 3", "…say 'back at 3'") is a value of
@@ -213,7 +228,7 @@ export function readConversation(input: ReadingInput): Reading {
       start = {};
       reading.live = reading.live.map((l) => (l.index < index ? { ...l, text: l.text.replace(MOVE, ' ') } : l));
     }
-    const counted = readCounts(t, masked, ticketVocabulary, { expect: expect === 'count' || expect === 'ticket', correcting: counts.length > 0 });
+    let counted = readCounts(t, masked, ticketVocabulary, { expect: expect === 'count' || expect === 'ticket', correcting: counts.length > 0 });
     if (WITHDRAW.count.test(t) && counted.length === 0) {
       counts = [];
       countAsk = undefined;
@@ -238,6 +253,7 @@ export function readConversation(input: ReadingInput): Reading {
         const h = start.time.value.hour % 12 + (m === 'pm' ? 12 : 0);
         start.time = { ...start.time, text: `${start.time.text} + ${t.trim()}`, value: { ...start.time.value, hour: h, certain: true } };
         start.ambiguous = undefined;
+        claims.push({ start: 0, end: t.length, kind: 'time' });
       }
     }
     if (when.dayPart && start.time && !start.time.value.certain && when.times.length === 0) {
@@ -291,6 +307,14 @@ export function readConversation(input: ReadingInput): Reading {
       }
       // a count without a ticket word ("add 3, no sorry 2 kids", "make that 3") borrows the nearest
       // ticket word of the same turn; then counts are grouped by the item they resolve to
+      // "can we make it 11": a number with no ticket word, no change word and no question about guests
+      // could be guests, an hour or a date — asked, never guessed
+      const bare = counted.filter((f) => !f.negated && f.value.ticketWord === undefined && f.value.mode !== 'delta');
+      if (bare.length && expect !== 'count' && expect !== 'ticket' && counts.length === 0 && !counted.some((f) => f.value.ticketWord)) {
+        countAsk = { about: 'count', question: `What should be ${bare[0]!.value.n ?? 'that number'}: the number of guests, the time or the date?` };
+        anyChange = true;
+        counted = counted.filter((f) => !bare.includes(f));
+      }
       const worded = counted.filter((f) => f.value.ticketWord && f.value.ticketWord !== 'generic');
       const wordOf = (f: Found<CountValue>) => {
         if (f.value.ticketWord && f.value.ticketWord !== 'generic') return f.value.ticketWord;
@@ -388,6 +412,26 @@ export function readConversation(input: ReadingInput): Reading {
       if (a !== 'contact' && contact[a]) continue;
       contactAsk.push({ about: a, question: a === 'email' ? 'What is the new email address?' : a === 'phone' ? 'What is the new phone number?' : a === 'name' ? 'What is the new name for the booking?' : 'What are the new contact details (name, email or phone)?' });
     }
+    for (const [s0, e0] of c.spans) claims.push({ start: s0, end: e0, kind: 'contact' });
+    for (const [s0, e0] of when.spans) claims.push({ start: s0, end: e0, kind: 'time' });
+    for (const f of counted) claims.push({ start: f.start, end: f.end, kind: 'count' });
+    const unclaimed = unplacedWords(t, claims, ownWords);
+    const quoted = unclaimed.length ? quoteWords(unclaimed) : undefined;
+    const setNothing = start.day === before.day && start.time === before.time && start.shift === before.shift && counts.every((s) => before.counts.get(s) === s.evidence) && (['name', 'email', 'phone'] as const).every((f) => contact[f] === before.contact[f]);
+    for (const part of ['day', 'time', 'shift'] as const) {
+      if (!start[part]) continue;
+      if (start[part] !== before[part]) start.unverified = { ...start.unverified, [part]: quoted };
+      else if (quoted && setNothing) start.unverified = { ...start.unverified, [part]: start.unverified?.[part] ?? quoted };
+    }
+    for (const slot of counts) {
+      if (before.counts.get(slot) !== slot.evidence) slot.unverified = quoted;
+      else if (quoted && setNothing) slot.unverified ??= quoted;
+    }
+    for (const f of ['name', 'email', 'phone'] as const) {
+      if (!contact[f]) delete contactUnverified[f];
+      else if (contact[f] !== before.contact[f]) contactUnverified[f] = quoted;
+      else if (quoted && setNothing) contactUnverified[f] ??= quoted;
+    }
     expect = undefined;
   });
 
@@ -405,6 +449,12 @@ export function readConversation(input: ReadingInput): Reading {
       if ('question' in r) reading.asks.push(r);
       else reading.counts.push(r);
     }
+  }
+  for (const f of ['name', 'email', 'phone'] as const) {
+    const words = contactUnverified[f];
+    if (!words || !contact[f]) continue;
+    delete contact[f];
+    contactAsk.push({ about: f, question: `I could not place ${words} in what you wrote. ${f === 'name' ? 'What is the new name for the booking (first name and surname)?' : f === 'email' ? 'What is the new email address?' : 'What is the new phone number?'}` });
   }
   reading.contact = contact;
   for (const a of contactAsk) if (!reading.asks.some((x) => x.question === a.question)) reading.asks.push(a);
@@ -456,6 +506,17 @@ function describedBooking(text: string, when: TurnWhenLike, bookingStart: DateTi
 
 type TurnWhenLike = { times: Array<Found<TimeValue>>; days: Array<Found<DayValue>> };
 
+/** Words of this booking and of the catalog's requests: the reading accounts for them wherever they stand. */
+function bookingWords(booking: RollerBooking | undefined, requestWords: string[] = []): Set<string> {
+  const text = [
+    booking?.holder?.name, booking?.reference, booking?.bookingId,
+    ...(booking?.items ?? []).flatMap((i) => [i.productName, i.ticketType, `${i.ticketType}s`]),
+    ...TICKET_FAMILIES.flat(), ...GENERIC_GUESTS, ...requestWords,
+  ].filter(Boolean).join(' ').toLowerCase();
+  const words = text.split(/[^\p{L}\p{N}'&.-]+/u).filter(Boolean);
+  return new Set([...words, ...words.map((w) => `${w}'s`), ...words.map((w) => `${w}s`), ...words.flatMap((w) => w.split(/[-.]/))]);
+}
+
 /** A reading of nothing: no values, no questions. */
 export function emptyReading(asks: Ask[] = []): Reading {
   return { counts: [], contact: {}, asks, targets: { otherReferences: [], otherNames: [], many: false }, cancel: false, live: [], offTopic: false, injection: false };
@@ -474,6 +535,8 @@ function fmtTime(t: TimeValue): string {
 function foldStart(s: StartSlots, bookingStart: DateTime | undefined, now: DateTime, timezone: string): Derived<DateTime> | Ask | undefined {
   if (s.ambiguous) return s.ambiguous;
   const ask = (question: string): Ask => ({ about: 'start', question });
+  const unplaced = (['day', 'time', 'shift'] as const).map((p) => (s[p] ? s.unverified?.[p] : undefined)).find(Boolean);
+  if (unplaced) return ask(`I could not place ${unplaced} in what you wrote. Which day and time should it move to?`);
   if (!s.day && !s.time && !s.shift) return s.asked ? ask('Which day and time should it move to?') : undefined;
   let day: DateTime | undefined;
   const evidence: string[] = [];
@@ -528,6 +591,7 @@ function foldStart(s: StartSlots, bookingStart: DateTime | undefined, now: DateT
 function foldCount(slot: CountSlot, booking: RollerBooking): CountIntent | Ask {
   const choices = booking.items.map((i) => `${i.ticketType.toLowerCase()} (${i.quantity} now)`).join(' or ');
   if (slot.unclear) return { about: 'count', question: slot.unclear };
+  if (slot.unverified) return { about: 'count', question: `I could not place ${slot.unverified} in what you wrote. ${slot.itemId || booking.items.length === 1 ? `How many ${(booking.items.find((i) => i.itemId === slot.itemId) ?? booking.items[0]!).ticketType.toLowerCase()} tickets should there be? There are ${(booking.items.find((i) => i.itemId === slot.itemId) ?? booking.items[0]!).quantity} now.` : `Which tickets should change, and to how many: ${choices}?`}` };
   const resolved = slot.itemId ? { item: booking.items.find((i) => i.itemId === slot.itemId), options: [] } : resolveItem(slot.word, booking);
   const item = resolved.item;
   if (!item) {
