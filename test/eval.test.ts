@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../config/config.js';
 import { loadCatalog } from '../catalog/importer.js';
 import { CATEGORIES, evaluate, formatReport, loadCases } from './eval/evaluate.js';
+import { readSeed } from '../sandbox/store.js';
 import { startSandbox } from './helpers/stack.js';
 
 let sb: Awaited<ReturnType<typeof startSandbox>>;
@@ -13,10 +14,16 @@ beforeAll(async () => {
 afterAll(() => sb.close());
 
 describe('evaluation set', () => {
-  it('has at least 200 requests, every category, and every kind of expected outcome', () => {
+  it('has at least 600 requests (200 of them written independently), every category, and every kind of expected outcome', () => {
     const cases = loadCases();
-    expect(cases.length).toBeGreaterThanOrEqual(200);
+    expect(cases.length).toBeGreaterThanOrEqual(600);
     expect([...new Set(cases.map((c) => c.category))].sort()).toEqual([...CATEGORIES].sort());
+    const independent = cases.filter((c) => c.split === 'independent');
+    expect(independent.length).toBeGreaterThanOrEqual(200);
+    // the independent split covers every category and every seed booking on its own
+    expect([...new Set(independent.map((c) => c.category))].sort()).toEqual([...CATEGORIES].sort());
+    const used = new Set(independent.flatMap((c) => [c.booking, c.target ?? c.booking]));
+    expect(readSeed().bookings.map((b) => b.bookingId).filter((id) => !used.has(id))).toEqual([]);
     const kinds = new Set(cases.map((c) => (typeof c.expect === 'string' ? c.expect : `plan${c.expect.plan.length > 1 ? '-combined' : ''}`)));
     expect([...kinds].sort()).toEqual(['clarify', 'no-plan', 'plan', 'plan-combined', 'refuse']);
     expect(cases.some((c) => c.messages.length > 1)).toBe(true);
@@ -33,5 +40,10 @@ describe('evaluation set', () => {
     expect(report.passK).toBe(report.pass1);
     // the issue's bar is 90 %; measured on 2026-11-25: 337 of 358 (94.1 %). Raise the floor as the planner improves.
     expect(report.pass1).toBeGreaterThanOrEqual(330);
-  }, 300_000);
+    // the independent split's figure is printed, not yet held to a floor: the reading is being rebuilt
+    // (issue 19) and its engineer sets the floor once it is measured
+    const independent = report.bySplit.independent!;
+    console.log(`[eval] independent split: pass^1 ${independent.pass1}/${independent.cases}, unsafe ${independent.unsafe}, partial ${independent.partial}`);
+    expect(independent.cases).toBeGreaterThanOrEqual(200);
+  }, 900_000);
 });
