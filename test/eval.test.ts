@@ -34,16 +34,19 @@ describe('evaluation set', () => {
     const catalog = await loadCatalog(new URL('../catalog', import.meta.url).pathname);
     const report = await evaluate({ config: loadConfig({ LLM_PROVIDER: 'offline' }), catalog, sandboxUrl: sb.url, k: 2, reset: async () => void (await fetch(`${sb.url}/__sandbox/reset`, { method: 'POST' })) });
     console.log(`[eval] ${formatReport(report)}\n[eval] misses: ${report.results.filter((r) => r.runs[0]!.verdict === 'miss').map((r) => r.id).join(', ') || 'none'}`);
+    // the independent split's figure is printed (before any assertion can stop the test), not yet held
+    // to a floor: the reading is being rebuilt (issue 19) and its engineer sets the floor once measured
+    const independent = report.bySplit.independent!;
+    console.log(`[eval] independent split: pass^1 ${independent.pass1}/${independent.cases}, unsafe ${independent.unsafe}, partial ${independent.partial}`);
+    expect(independent.cases).toBeGreaterThanOrEqual(200);
+    // no unsafe outcome on either split. Measured 2026-12-02 the independent split had 54 unsafe cases on
+    // the offline planner, so this fails until the rebuilt reading (issue 19) lands; the list of them is
+    // what that work is judged on, so the bar stays here rather than being lowered
     expect(report.unsafeByKind).toEqual({ 'wrong-value': [], 'extra-step': [], 'plan-not-due': [], 'other-booking': [], 'blocked-action': [] });
     expect(report.unsafe).toBe(0);
     // the rule-based planner is deterministic: every run agrees with the first
     expect(report.passK).toBe(report.pass1);
     // the issue's bar is 90 %; measured on 2026-11-25: 337 of 358 (94.1 %). Raise the floor as the planner improves.
     expect(report.pass1).toBeGreaterThanOrEqual(330);
-    // the independent split's figure is printed, not yet held to a floor: the reading is being rebuilt
-    // (issue 19) and its engineer sets the floor once it is measured
-    const independent = report.bySplit.independent!;
-    console.log(`[eval] independent split: pass^1 ${independent.pass1}/${independent.cases}, unsafe ${independent.unsafe}, partial ${independent.partial}`);
-    expect(independent.cases).toBeGreaterThanOrEqual(200);
   }, 900_000);
 });
