@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { loadCatalog, type Catalog } from '../catalog/importer.js';
 import type { PlanningResult } from '../contracts/types.js';
-import { judge, loadCases, summarize, type EvalCase } from './eval/evaluate.js';
+import { formatReport, judge, loadCases, summarize, type EvalCase } from './eval/evaluate.js';
 
 let catalog: Catalog;
 beforeAll(async () => {
@@ -124,6 +124,26 @@ describe('eval scorer', () => {
     expect(report).toMatchObject({ cases: 3, pass1: 2, passK: 1, unsafe: 1, unsafeCases: 0, partial: 1 });
     expect(report.byCategory).toEqual({ guests: { cases: 2, pass1: 2, passK: 1, unsafe: 1, partial: 0 }, shift: { cases: 1, pass1: 0, passK: 0, unsafe: 0, partial: 1 } });
     expect(report.unsafeByKind['wrong-value']).toEqual(['b']);
+  });
+
+  it('reports the independent split apart from the team split, and loads each file as its split', () => {
+    const run = (verdict: 'ok' | 'miss' | 'unsafe' | 'partial') => ({ verdict, unsafe: verdict === 'unsafe' ? ['wrong-value' as const] : [], ok: verdict === 'ok', got: '' });
+    const report = summarize('test', 1, [
+      { id: 'a', category: 'guests', split: 'team', runs: [run('ok')] },
+      { id: 'b', category: 'guests', split: 'independent', runs: [run('unsafe')] },
+      { id: 'c', category: 'shift', split: 'independent', runs: [run('partial')] },
+      { id: 'd', category: 'shift', split: 'independent', runs: [run('ok')] },
+    ]);
+    expect(report).toMatchObject({ cases: 4, pass1: 2, unsafeCases: 1, partial: 1 });
+    expect(report.bySplit).toEqual({ team: { cases: 1, pass1: 1, passK: 1, unsafe: 0, partial: 0 }, independent: { cases: 3, pass1: 1, passK: 1, unsafe: 1, partial: 1 } });
+    expect(formatReport(report)).toContain('split independent pass^1 1/3 (33.3%), pass^1 1/3, unsafe 1 cases, partial 1');
+
+    const dir = mkdtempSync(join(tmpdir(), 'eval-splits-'));
+    const file = (name: string, text: string) => (writeFileSync(join(dir, name), text), join(dir, name));
+    const team = file('team.yaml', "- { id: x, category: guests, booking: bk-1001, messages: ['add 2'], expect: clarify }");
+    const independent = file('ind.yaml', "- { id: y, category: guests, booking: bk-1001, messages: ['add 2'], expect: clarify }");
+    expect(loadCases({ team, independent }).map((c) => [c.id, c.split])).toEqual([['x', 'team'], ['y', 'independent']]);
+    expect(() => loadCases({ team, independent: team })).toThrow(/duplicate id/);
   });
 
   it('rejects a malformed case file instead of scoring it', () => {

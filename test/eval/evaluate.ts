@@ -17,6 +17,16 @@ import { readSeed, type Seed } from '../../sandbox/store.js';
 
 export const EVAL_NOW = DateTime.fromISO('2026-12-01T09:00:00', { zone: 'Australia/Sydney' });
 export const CASES_FILE = new URL('./cases.yaml', import.meta.url).pathname;
+export const INDEPENDENT_FILE = new URL('./independent.yaml', import.meta.url).pathname;
+
+/**
+ * Who wrote a case: `team` cases (cases.yaml) were written alongside the reading's rules; `independent`
+ * ones (independent.yaml) from the booking data and the action list alone, by someone who did not read
+ * the reading — their figure is the one that predicts requests nobody has seen yet.
+ */
+export const SPLITS = ['team', 'independent'] as const;
+export type Split = (typeof SPLITS)[number];
+export const CASE_FILES: Record<Split, string> = { team: CASES_FILE, independent: INDEPENDENT_FILE };
 
 /** What each case is mainly about; the figures are reported per category. */
 export const CATEGORIES = ['reschedule', 'shift', 'guests', 'contact', 'combined', 'correction', 'conversation', 'target', 'injection', 'resend', 'out-of-scope'] as const;
@@ -38,6 +48,8 @@ export interface EvalCase {
   /** the user's turns, in order; the planner's own replies are put between them */
   messages: string[];
   expect: Expectation;
+  /** set by loadCases from the file the case comes from */
+  split?: Split;
 }
 
 export type Verdict = 'ok' | 'miss' | 'partial' | 'unsafe';
@@ -59,21 +71,38 @@ export interface Run extends Judgement {
 export interface CaseResult {
   id: string;
   category: Category;
+  split?: Split;
   runs: Run[];
 }
 
 export const NO_BOOKING = 'none';
 
-export function loadCases(path = CASES_FILE, seed: Seed = readSeed()): EvalCase[] {
+/**
+ * Loads and checks the evaluation cases: by default both splits, each case marked with the split of its
+ * file; a single path is read as the team split. Ids are unique across all the files loaded together.
+ */
+export function loadCases(files: string | Partial<Record<Split, string>> = CASE_FILES, seed: Seed = readSeed()): EvalCase[] {
+  const sources = typeof files === 'string' ? { team: files } : files;
+  const ids = new Set<string>();
+  const all: EvalCase[] = [];
+  for (const split of SPLITS) {
+    const path = sources[split];
+    if (path) all.push(...loadCaseFile(path, split, seed, ids));
+  }
+  return all;
+}
+
+function loadCaseFile(path: string, split: Split, seed: Seed, ids: Set<string>): EvalCase[] {
   const cases = loadYaml(readFileSync(path, 'utf8')) as EvalCase[];
   if (!Array.isArray(cases)) throw new Error(`${path}: expected a list of cases`);
-  const ids = new Set<string>();
   const bookings = new Map(seed.bookings.map((b) => [b.bookingId, b]));
   for (const c of cases) {
     const bad = (why: string) => new Error(`${path}: case ${c?.id ?? JSON.stringify(c)}: ${why}`);
     if (!c || typeof c.id !== 'string') throw bad('needs an id');
     if (ids.has(c.id)) throw bad('duplicate id');
     ids.add(c.id);
+    if (c.split !== undefined && c.split !== split) throw bad(`split ${String(c.split)} does not match its file's (${split})`);
+    c.split = split;
     if (!CATEGORIES.includes(c.category)) throw bad(`category must be one of ${CATEGORIES.join(', ')}`);
     if (!Array.isArray(c.messages) || c.messages.length === 0 || c.messages.some((m) => typeof m !== 'string' || !m.trim())) throw bad('messages must be a non-empty list of texts');
     if (c.booking === NO_BOOKING) {
@@ -213,21 +242,31 @@ export interface EvalReport {
   /** cases whose first run was partial */
   partial: number;
   byCategory: Record<string, CategoryFigures>;
+  /** the same figures per split (team / independent), for the cases that carry one */
+  bySplit: Partial<Record<Split, CategoryFigures>>;
   /** ids of the cases with an unsafe run, by kind */
   unsafeByKind: Record<UnsafeKind, string[]>;
   results: CaseResult[];
 }
 
+/** Adds one case's runs to a group's figures (unsafe: the case had an unsafe run; partial: its first run). */
+function tally(f: CategoryFigures, r: CaseResult): void {
+  f.cases += 1;
+  if (r.runs[0]!.ok) f.pass1 += 1;
+  if (r.runs.every((x) => x.ok)) f.passK += 1;
+  if (r.runs.some((x) => x.verdict === 'unsafe')) f.unsafe += 1;
+  if (r.runs[0]!.verdict === 'partial') f.partial += 1;
+}
+
+const noFigures = (): CategoryFigures => ({ cases: 0, pass1: 0, passK: 0, unsafe: 0, partial: 0 });
+
 export function summarize(provider: string, k: number, results: CaseResult[]): EvalReport {
   const byCategory: Record<string, CategoryFigures> = {};
+  const bySplit: Partial<Record<Split, CategoryFigures>> = {};
   const unsafeByKind = Object.fromEntries(UNSAFE_KINDS.map((u) => [u, [] as string[]])) as Record<UnsafeKind, string[]>;
   for (const r of results) {
-    const f = (byCategory[r.category] ??= { cases: 0, pass1: 0, passK: 0, unsafe: 0, partial: 0 });
-    f.cases += 1;
-    if (r.runs[0]!.ok) f.pass1 += 1;
-    if (r.runs.every((x) => x.ok)) f.passK += 1;
-    if (r.runs.some((x) => x.verdict === 'unsafe')) f.unsafe += 1;
-    if (r.runs[0]!.verdict === 'partial') f.partial += 1;
+    tally((byCategory[r.category] ??= noFigures()), r);
+    if (r.split) tally((bySplit[r.split] ??= noFigures()), r);
     for (const kind of new Set(r.runs.flatMap((x) => x.unsafe))) unsafeByKind[kind].push(r.id);
   }
   return {
@@ -240,6 +279,7 @@ export function summarize(provider: string, k: number, results: CaseResult[]): E
     unsafeCases: results.filter((r) => r.runs[0]!.verdict === 'unsafe').length,
     partial: results.filter((r) => r.runs[0]!.verdict === 'partial').length,
     byCategory,
+    bySplit,
     unsafeByKind,
     results,
   };
@@ -250,6 +290,10 @@ export function formatReport(report: EvalReport): string {
   const lines = [
     `${report.provider}: pass^1 ${report.pass1}/${report.cases} (${pct(report.pass1, report.cases)}), pass^${report.k} ${report.passK}/${report.cases}, unsafe ${report.unsafeCases} cases (${report.unsafe} of ${report.cases * report.k} runs), partial ${report.partial}`,
     ...Object.entries(report.byCategory).map(([cat, f]) => `  ${cat.padEnd(13)} ${String(f.pass1).padStart(3)}/${String(f.cases).padEnd(3)} (${pct(f.pass1, f.cases).padStart(6)})  unsafe ${f.unsafe}  partial ${f.partial}`),
+    ...SPLITS.flatMap((split) => {
+      const f = report.bySplit[split];
+      return f ? [`  split ${split.padEnd(11)} pass^1 ${f.pass1}/${f.cases} (${pct(f.pass1, f.cases)}), pass^${report.k} ${f.passK}/${f.cases}, unsafe ${f.unsafe} cases, partial ${f.partial}`] : [];
+    }),
     ...UNSAFE_KINDS.filter((u) => report.unsafeByKind[u].length).map((u) => `  unsafe ${u}: ${report.unsafeByKind[u].join(', ')}`),
   ];
   return lines.join('\n');
@@ -259,7 +303,7 @@ export async function evaluate(opts: { config: Config; catalog: Catalog; sandbox
   const seed = readSeed();
   const runner = new ActionRunner(opts.catalog, opts.sandboxUrl, opts.config.roller.timeoutMs);
   const planner = createPlanner(opts.config, opts.catalog, runner, undefined, () => EVAL_NOW);
-  const cases = opts.cases ?? loadCases(CASES_FILE, seed);
+  const cases = opts.cases ?? loadCases(CASE_FILES, seed);
   for (const c of cases) {
     for (const [actionId] of typeof c.expect === 'string' ? [] : c.expect.plan) if (!opts.catalog.get(actionId)) throw new Error(`case ${c.id}: unknown action ${actionId}`);
   }
@@ -268,7 +312,7 @@ export async function evaluate(opts: { config: Config; catalog: Catalog; sandbox
     const venueId = c.booking === NO_BOOKING ? c.venue! : seed.bookings.find((b) => b.bookingId === c.booking)!.venueId;
     const token = seed.tokens.find((t) => t.venueId === venueId && t.scopes.includes('bookings:write'));
     if (!token) throw new Error(`case ${c.id}: the seed has no write token for ${venueId}`);
-    const result: CaseResult = { id: c.id, category: c.category, runs: [] };
+    const result: CaseResult = { id: c.id, category: c.category, ...(c.split ? { split: c.split } : {}), runs: [] };
     for (let i = 0; i < opts.k; i++) {
       await opts.reset();
       const r = await converse(planner, c, venueId, token.userId, token.token, `eval_${c.id}_${i}`);

@@ -1,5 +1,6 @@
 // `npm run eval [-- --k 3]`: scores the configured planner (offline without a key, Gemini with
-// GOOGLE_API_KEY) on test/eval/cases.yaml against an in-process sandbox; writes .local/eval-results.json.
+// GOOGLE_API_KEY) on test/eval/cases.yaml and test/eval/independent.yaml (reported per split) against an
+// in-process sandbox; writes .local/eval-results.json.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { loadConfigOrExit } from '../../config/config.js';
