@@ -78,8 +78,9 @@ interface OverlayAction {
   set?: Record<string, unknown>;
   expose?: boolean;
   idempotency?: { header?: string; body?: string };
-  role?: 'booking';
+  role?: 'booking' | 'availability';
   booking?: string;
+  availability?: { params: string; sessions: string };
 }
 
 interface Overlay {
@@ -116,6 +117,11 @@ export class Catalog {
   /** Every action, compensation-only ones included. */
   all(): AtomicAction[] {
     return [...this.actions.values()];
+  }
+
+  /** The read that lists a product's sessions with the places left (overlay `role: availability`). */
+  availabilitySource(): AtomicAction | undefined {
+    return this.all().find((a) => a.role === 'availability');
   }
 
   /** The read that gives the session's booking (overlay `role: booking`). */
@@ -402,6 +408,8 @@ function buildAction(file: string, spec: LoadedSpec, operation: Operation, meta:
 
   if (meta.role === 'booking' && kind !== 'read') at('role', 'role booking must be on a read');
   if (meta.booking && meta.role !== 'booking') at('booking', 'a booking mapping needs role: booking');
+  if (meta.role === 'availability' && (kind !== 'read' || !meta.availability)) at('role', 'role availability must be on a read, with an availability mapping');
+  if (meta.availability && meta.role !== 'availability') at('availability', 'an availability mapping needs role: availability');
 
   let params: JsonSchema;
   try {
@@ -442,6 +450,7 @@ function buildAction(file: string, spec: LoadedSpec, operation: Operation, meta:
     ...(meta.expose === false ? { expose: false } : {}),
     ...(meta.role ? { role: meta.role } : {}),
     ...(meta.booking ? { bookingMapping: meta.booking } : {}),
+    ...(meta.availability ? { availabilityMapping: meta.availability } : {}),
     api,
   };
 }

@@ -97,10 +97,12 @@ export interface AtomicAction {
   fixed?: FixedParam[];
   /** false: compensation-only, never offered to the planner */
   expose?: boolean;
-  /** `booking`: the read that gives the session's booking */
-  role?: 'booking';
+  /** `booking`: the read that gives the session's booking; `availability`: the read that lists a product's sessions */
+  role?: 'booking' | 'availability';
   /** JSONata from this read's result to the booking shape the planner reads (absent: the result as is) */
   bookingMapping?: string;
+  /** with role availability: how to ask it about one booking item on one local date, and read its answer */
+  availabilityMapping?: AvailabilityMapping;
   /** server, auth and title of the API this action belongs to */
   api?: ApiBinding;
 }
@@ -235,6 +237,12 @@ export type ActionErrorCode =
   | 'RATE_LIMITED'
   | 'UPSTREAM_UNAVAILABLE'
   | 'UPSTREAM_ERROR';
+
+/** JSONata of an availability read: `params` over {item, date} gives the read's parameters; `sessions` over {result} gives [{start, remaining}]. */
+export interface AvailabilityMapping {
+  params: string;
+  sessions: string;
+}
 
 export interface ActionError {
   code: ActionErrorCode | string;

@@ -25,6 +25,7 @@ import { summarizeBooking, type RollerBooking } from '../booking.js';
 import type { Planner, PlannerRuntime } from './planner.js';
 import { isTerminal, readTools, toolDeclarations, writeTools } from './tools.js';
 import { guardPlan, toE164, type DraftStep } from './guard.js';
+import { sessionProblem } from './feasibility.js';
 import { assemblePlan } from './assemble.js';
 import { contextMessage, systemPrompt } from './prompt.js';
 import { findBooking } from './find-booking.js';
@@ -397,6 +398,8 @@ export class ReactPlanner implements Planner {
     if (problems.length) {
       return { kind: 'clarify', clarification: { question: problems.map((p) => p.question).join(' '), missing: problems.map((p) => p.param) }, booking: summary, planner };
     }
+    const full = await sessionProblem({ catalog: this.catalog, runner: this.runner, context: input.context, token: input.token, drafts: state.drafts, actions: this.writeActions, booking, timezone });
+    if (full) return { kind: 'clarify', clarification: { question: full.question, missing: [full.param] }, booking: summary, planner };
     const drafts = state.drafts.map((d) => {
       const { bookingId: _b, ...params } = d.params;
       return { ...d, params };
