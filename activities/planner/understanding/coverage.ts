@@ -94,9 +94,10 @@ function markKnown(tokens: Token[], set: WordSet, covered: boolean[], extra?: Se
  * catalog's request words). Cue words ("more", "pm") count only in a clause where their kind of value
  * was found; withdrawal words ("forget", "leave") only in a clause with no value.
  */
-export function unplacedWords(text: string, claims: Claim[], own: Set<string>): string[] {
+export function unplacedWords(text: string, claims: Claim[], own: Set<string>): { bearing: string[]; all: string[] } {
   const v = vocabulary();
   const out: string[] = [];
+  const all: string[] = [];
   for (const clause of clauses(text)) {
     const toks = tokenize(clause.text).map((t) => ({ ...t, start: t.start + clause.start, end: t.end + clause.start }));
     const covered = toks.map((t) => claims.some((c) => t.start < c.end && t.end > c.start));
@@ -113,10 +114,12 @@ export function unplacedWords(text: string, claims: Claim[], own: Set<string>): 
       if (!covered[i] && /^\p{L}{4,}$/u.test(t.text) && !v.modifiers.has(t.text) && v.slips.some((w) => oneSlip(t.text, w))) covered[i] = true;
     });
     toks.forEach((t, i) => {
-      if (!covered[i] && (hasValue || valueLike(t.text) || v.modifiers.has(t.text))) out.push(t.text);
+      if (covered[i]) return;
+      all.push(t.text);
+      if (hasValue || valueLike(t.text) || v.modifiers.has(t.text)) out.push(t.text);
     });
   }
-  return [...new Set(out)];
+  return { bearing: [...new Set(out)], all: [...new Set(all)] };
 }
 
 /** How the question quotes the words it could not place. */

@@ -199,8 +199,12 @@ export function readWhen(text: string, ctx: WhenContext, expect?: 'time' | 'day'
   for (const m of text.matchAll(new RegExp(`(?:\\b(${WD})\\s*,?\\s+(?:the\\s+)?)?\\b(\\d{1,2})\\/(\\d{1,2})(?:\\/(\\d{2}|\\d{4}))?\\b`, 'g'))) {
     const weekdayWord = m[1] ? WEEKDAYS.indexOf(m[1]) + 1 : undefined;
     const [a, b] = [Number(m[2]), Number(m[3])];
-    let [day, month] = ctx.dayFirst ? [a, b] : [b, a];
-    if (month > 12 && day <= 12) [day, month] = [month, day];
+    const [day, month] = ctx.dayFirst ? [a, b] : [b, a];
+    // written in the other order ("19/12" at a month-first venue): asked, never silently swapped
+    if (month > 12 && day <= 12) {
+      addDay(m, { kind: 'invalid', why: `"${m[0]}" is not a date written ${ctx.dayFirst ? 'day first' : 'month first'}, as dates are here` });
+      continue;
+    }
     if (month < 1 || month > 12 || day < 1) {
       addDay(m, { kind: 'invalid', why: `${m[0]} is not a date` });
       continue;
@@ -211,6 +215,13 @@ export function readWhen(text: string, ctx: WhenContext, expect?: 'time' | 'day'
       continue;
     }
     const v = withYear(ctx, month, day, m[4] ? Number(m[4]) : undefined);
+    // "12/5" months away, when 5 December is days away: the other order is as likely a slip
+    const other = day !== month && day <= 12 && !m[4] ? withYear(ctx, day, month) : undefined;
+    const far = (d: DayValue | undefined) => (d?.kind === 'date' ? d.date.diff(today, 'days').days : Infinity);
+    if (other && far(v) > 90 && far(other) <= 60 && !weekdayWord) {
+      addDay(m, { kind: 'invalid', why: `"${m[0]}" reads as ${(v as { date: DateTime }).date.toFormat('d LLLL yyyy')} here, but could be ${(other as { date: DateTime }).date.toFormat('d LLLL')}` });
+      continue;
+    }
     addDay(m, v.kind === 'date' && weekdayWord ? { ...v, weekdayWord } : v);
   }
   // fixed-date holidays staff name

@@ -11,10 +11,11 @@ import { readWhen, meridiemAnswer, describeDay, type DayValue, type TimeValue } 
 import { readCounts, familyOf, type CountValue } from './counts.js';
 import { readContact } from './contact.js';
 import { readTargets, type Targets } from './targets.js';
-import { choose, clauses, normalise, type Found } from './text.js';
+import { choose, clauses, normalise, titleCase, type Found } from './text.js';
+import { notAName } from './names.js';
 import { countryFor, dayFirstFor } from './locale.js';
 import { quoteWords, unplacedWords, type Claim } from './coverage.js';
-import { GENERIC_GUESTS, TICKET_FAMILIES } from './lexicon.js';
+import { CORRECTION, GENERIC_GUESTS, TICKET_FAMILIES } from './lexicon.js';
 
 export interface Derived<T> {
   value: T;
@@ -233,12 +234,13 @@ export function readConversation(input: ReadingInput): Reading {
       counts = [];
       countAsk = undefined;
     }
-    if (WITHDRAW.contact.test(t) && c.emails.length + c.phones.length + c.names.length === 0) {
+    if (WITHDRAW.contact.test(t)) {
+      // "keep the name, just change the phone": each field withdrawn unless this turn gives it again
       const m = t.match(WITHDRAW.contact)![0];
-      if (/mail/.test(m)) delete contact.email;
-      if (/phone|mobile|number/.test(m)) delete contact.phone;
-      if (/name/.test(m)) delete contact.name;
-      if (/contact/.test(m)) contact = {};
+      if (/mail/.test(m) && c.emails.length === 0) delete contact.email;
+      if (/phone|mobile|number/.test(m) && c.phones.length === 0) delete contact.phone;
+      if (/name/.test(m) && c.names.length === 0) delete contact.name;
+      if (/contact/.test(m) && c.emails.length + c.phones.length + c.names.length === 0) contact = {};
       contactAsk = contactAsk.filter((a) => !m.includes(a.about));
     }
     if (WITHDRAW.request.test(t)) {
@@ -272,7 +274,13 @@ export function readConversation(input: ReadingInput): Reading {
     } else if (shiftChoice.kind === 'ambiguous') {
       start.ambiguous = { about: 'start', question: `Which change did you mean: ${shiftChoice.options.map((o) => `"${o.text}"`).join(' or ')}?` };
     }
-    if (dayChoice.kind === 'one') {
+    // "actually make it the 30th" after 23 January: the 30th of which month is asked, not counted from today
+    const anchor = before.day?.value.kind === 'date' ? before.day.value.date : bookingStart;
+    if (dayChoice.kind === 'one' && anchor?.isValid && dayChoice.found.value.kind === 'date' && /^(?:the\s+)?\d{1,2}(?:st|nd|rd|th)?$/.test(dayChoice.found.text.trim()) && dayChoice.found.value.date.month !== anchor.month) {
+      const mine = dayChoice.found.value.date;
+      const alt = anchor.set({ day: Math.min(mine.day, anchor.daysInMonth ?? 28) }).startOf('day');
+      start.ambiguous = { about: 'start', question: `Which date: ${describeDay(mine, now)} or ${describeDay(alt, now)}?` };
+    } else if (dayChoice.kind === 'one') {
       start.day = dayChoice.found;
       if (shiftChoice.kind !== 'one') start.shift = undefined;
       start.ambiguous = undefined;
@@ -387,6 +395,12 @@ export function readConversation(input: ReadingInput): Reading {
     // ---- contact details
     const email = choose(t, c.emails, (a, b) => a === b);
     const phone = choose(t, c.phones, (a, b) => a === b);
+    // a bare answer to "what is the new name?" ("Mia Lopez") is the name, when it reads as one
+    const answered = expect === 'name' && c.names.length + c.emails.length + c.phones.length === 0 ? bareName(original) : undefined;
+    if (answered) {
+      c.names.push({ start: 0, end: t.length, text: t, value: { name: answered } });
+      c.spans.push([0, t.length]);
+    }
     const name = choose(t, c.names, (a, b) => JSON.stringify(a) === JSON.stringify(b));
     if (email.kind !== 'none' || phone.kind !== 'none' || name.kind !== 'none' || c.badPhones.length || c.asked.length) anyChange = true;
     contactAsk = contactAsk.filter((a) => !((a.about === 'contact' && (email.kind !== 'none' || phone.kind !== 'none' || name.kind !== 'none')) || (a.about === 'email' && email.kind !== 'none') || (a.about === 'phone' && (phone.kind !== 'none' || c.badPhones.length)) || (a.about === 'name' && name.kind !== 'none')));
@@ -405,7 +419,8 @@ export function readConversation(input: ReadingInput): Reading {
       const v = name.found.value;
       const [first, ...rest] = (booking?.holder?.name ?? '').split(/\s+/);
       const full = v.name ?? (v.last ? [first, v.last].filter(Boolean).join(' ') : [v.first, rest.join(' ')].filter(Boolean).join(' '));
-      if (!v.name && !booking?.holder?.name) contactAsk.push({ about: 'name', question: 'What is the full new name?' });
+      // only a surname or a first name: the whole new name is proposed and asked, never written on a guess
+      if (!v.name) contactAsk.push({ about: 'name', question: booking?.holder?.name ? `Should the holder name become "${full}" (now "${booking.holder.name}")? Please type the full new name.` : 'What is the full new name?' });
       else contact.name = { value: full, evidence: name.found.text };
     } else if (name.kind === 'ambiguous') contactAsk.push({ about: 'name', question: 'Which name should the booking be under?' });
     for (const a of c.asked) {
@@ -415,9 +430,12 @@ export function readConversation(input: ReadingInput): Reading {
     for (const [s0, e0] of c.spans) claims.push({ start: s0, end: e0, kind: 'contact' });
     for (const [s0, e0] of when.spans) claims.push({ start: s0, end: e0, kind: 'time' });
     for (const f of counted) claims.push({ start: f.start, end: f.end, kind: 'count' });
-    const unclaimed = unplacedWords(t, claims, ownWords);
-    const quoted = unclaimed.length ? quoteWords(unclaimed) : undefined;
+    const unplaced = unplacedWords(t, claims, ownWords);
     const setNothing = start.day === before.day && start.time === before.time && start.shift === before.shift && counts.every((s) => before.counts.get(s) === s.evidence) && (['name', 'email', 'phone'] as const).every((f) => contact[f] === before.contact[f]);
+    // "sorry its trinh not tran": a correction that sets nothing the reading understood puts every value in doubt
+    const correcting = setNothing && CORRECTION.test(t);
+    const unclaimed = correcting ? unplaced.all : unplaced.bearing;
+    const quoted = unclaimed.length ? quoteWords(unclaimed) : undefined;
     for (const part of ['day', 'time', 'shift'] as const) {
       if (!start[part]) continue;
       if (start[part] !== before[part]) start.unverified = { ...start.unverified, [part]: quoted };
@@ -505,6 +523,14 @@ function describedBooking(text: string, when: TurnWhenLike, bookingStart: DateTi
 }
 
 type TurnWhenLike = { times: Array<Found<TimeValue>>; days: Array<Found<DayValue>> };
+
+/** A short answer that is only a name ("mia lopez", "Ana de Souza."), title-cased as typed. */
+function bareName(original: string): string | undefined {
+  const text = original.trim().replace(/[.!]+$/, '').replace(/\s+/g, ' ');
+  const words = text.split(' ');
+  if (words.length < 2 || words.length > 4 || notAName(text)) return undefined;
+  return titleCase(text);
+}
 
 /** Words of this booking and of the catalog's requests: the reading accounts for them wherever they stand. */
 function bookingWords(booking: RollerBooking | undefined, requestWords: string[] = []): Set<string> {

@@ -51,10 +51,12 @@ export function readTargets(text: string, booking?: RollerBooking): Targets {
     }
   }
   // "for priya patel, move to sun 2pm", "re smith: ..."
-  const lead = text.match(/^\s*(?:for|re|regarding|about|booking for|party for)\s+(?:the\s+)?([a-z][a-z'-]+)(?:\s+([a-z][a-z'-]+))?\s*(?:[,:;-]|$)/);
+  const lead = text.match(/(?:^|\b(?:this is|it is|that is|this one is|the booking is|booking is|it was|this was)\s+)\s*(?:for|re|regarding|about|booking for|party for)\s+(?:the\s+)?([a-z][a-z'-]+)(?:\s+([a-z][a-z'-]+))?\s*(?:[,:;-]|$)/);
   if (lead) {
     const ws = [lead[1], lead[2]].filter((w): w is string => !!w && !skip(w));
-    if (ws.length && !ws.some((w) => holderWords.has(w) || holderWords.has(w.replace(/s$/, '')))) out.otherNames.push(ws.join(' '));
+    // "for david chen" on Amy Chen's booking: a full name must be the holder's, a single word one of theirs
+    const theirs = (w: string) => holderWords.has(w) || holderWords.has(w.replace(/s$/, ''));
+    if (ws.length && !(ws.length === 2 ? ws.every(theirs) : ws.some(theirs))) out.otherNames.push(ws.join(' '));
   }
   if (/\b(?:all|every|each|both)\s+(?:of\s+)?(?:the\s+|my\s+|our\s+|today'?s\s+|tomorrow'?s\s+)?(?:[a-z]+\s+){0,2}(?:bookings|parties|reservations|sessions|groups|booking|party)\b|\bthe other (?:party|booking|one|group|family|session)\b|\banother (?:party|booking|group|family)\b|\beveryone (?:booked|on)\b|\bevery(?:one|body)'s bookings?\b|\bthe other bookings?\b/.test(text)) {
     out.many = true;
