@@ -41,6 +41,8 @@ export function rewrite(text: string, span: { start: number; end: number }, by: 
 const sameCase = (model: string, s: string) => (model === model.toLowerCase() ? s.toLowerCase() : model === model.toUpperCase() ? s.toUpperCase() : s);
 
 function otherTime(v: Span): string {
+  // a day-part hour ("4" of "4 in the afternoon") is an hour only in its context: the next one
+  if (/^\d{1,2}$/.test(v.text)) return String((Number(v.text) % 12) + 1);
   const t = timeSpans(v.text)[0];
   if (!t || /noon|midday/i.test(v.text)) return '1pm';
   const hour = t.hour >= 23 ? t.hour - 1 : t.hour + 1;
@@ -48,7 +50,7 @@ function otherTime(v: Span): string {
   if (ampm) return `${hour % 12 || 12}${ampm[1]}${hour >= 12 ? 'pm' : 'am'}`;
   if (/^\d{1,2}:\d{2}$/.test(v.text)) return `${String(hour).padStart(2, '0')}:${String(t.minute).padStart(2, '0')}`;
   if (/^\d{4}$/.test(v.text)) return `${String(hour).padStart(2, '0')}${String(t.minute).padStart(2, '0')}`;
-  return String(t.hour + 1);
+  return '1pm';
 }
 
 const bump = (w: string) => (/^\d+$/.test(w) ? String(Number(w) + 1) : ['a', 'an', 'one'].includes(w.toLowerCase()) ? 'two' : sameCase(w, NUMBER_WORDS[NUMBER_WORDS.indexOf(w.toLowerCase()) + 1] ?? 'twenty'));
