@@ -2,7 +2,8 @@
 // kind put next to a value it carries, and with each kind of harmless rewrite. The goal (issue 19,
 // point 6) is 0 changed values both ways: a distractor gives the same plan or a question, a harmless
 // rewrite never gives a plan with another value. One variant per kind per case, drawn with a fixed
-// seed (measured: about 2,100 variants, ~15 ms of CPU each on the offline planner).
+// seed: about 2,100 variants plus the 242 cases as written. Measured 2026-12-02: ~30 s of CPU for
+// the variants (~14 ms each on the offline planner), ~60 s of CPU for the whole file.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../config/config.js';
 import { loadCatalog } from '../catalog/importer.js';
@@ -37,15 +38,19 @@ describe('metamorphic: eval requests with distractors and harmless rewrites (off
     expect(f.harmless.total).toBeGreaterThan(900);
   });
 
-  // FIXME(reading): red today — the current reading turns some distractors into another value
-  // (e.g. "not to <date>", "approx <name>", two dates side by side); listed in the test output and in
-  // the findings for the reading's rebuild (issue 19). The goal is 0: do not loosen this.
+  // FIXME(reading): red today (2026-12-02: 59 of 998) — the current reading turns some distractors
+  // into another value ("not to <date>" → the booking's own day, "a week or maybe two weeks later"
+  // → two weeks, "approx sarah jones" → name "Approx Sarah Jones"); each is printed below. To be
+  // fixed by the reading's rebuild (issue 19), not here: the goal is 0, do not loosen this.
   it('a distractor next to a value gives the same plan or a question, never another value or an extra step', () => {
     const changed = formatFailures(results.filter((r) => r.variant.direction === 'distractor'), 'changed');
     if (changed.length) console.log(`[metamorphic] distractor changed values:\n  ${changed.join('\n  ')}`);
     expect(changed).toEqual([]);
   });
 
+  // FIXME(reading): red today (2026-12-02: 6 of 1,092) — "three pm" / "1 p m" in a correction or a
+  // later turn are not read as times, so the value being corrected stays; "sorry 2 thx" is not read
+  // as a correction. To be fixed by the reading's rebuild (issue 19): the goal is 0.
   it('a harmless rewrite (case, punctuation, emoji, filler, dictation) never changes a value', () => {
     const changed = formatFailures(results.filter((r) => r.variant.direction === 'harmless'), 'changed');
     if (changed.length) console.log(`[metamorphic] harmless changed values:\n  ${changed.join('\n  ')}`);

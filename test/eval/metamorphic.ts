@@ -16,7 +16,7 @@ import { DISTRACTOR_KINDS, HARMLESS_KINDS, variantCase, type Variant } from './m
 export { distractorVariants, harmlessVariants, DISTRACTOR_KINDS, HARMLESS_KINDS, type Variant };
 
 /**
- * same      the case's own plan;            ignored   the same plan although the words negate the value;
+ * same      the case's own plan;            ignored   the same plan although the words negate or move the value;
  * denoted   the plan the inserted words denote (e.g. a week later for "the week after <date>");
  * question  no plan (a question, a refusal, a failure);  dropped  a plan missing a step, every value right;
  * changed   a plan with another value, a step nobody asked for, or on another booking.
@@ -122,7 +122,7 @@ export function formatFigures(f: MetamorphicFigures): string {
   const h = f.harmless;
   return [
     `[metamorphic] variants ${f.variants}, changed values ${f.changed}, harmless kept ${h.same}/${h.total}, harmless changed ${h.changed}`,
-    `[metamorphic] distractors: same ${d.same}, question ${d.question}, denoted ${d.denoted}, negation ignored ${d.ignored}, dropped a step ${d.dropped}, changed ${d.changed}`,
+    `[metamorphic] distractors: same ${d.same}, question ${d.question}, denoted ${d.denoted}, negation or modifier ignored ${d.ignored}, dropped a step ${d.dropped}, changed ${d.changed}`,
     `[metamorphic] harmless: kept ${h.same}, question ${h.question}, dropped a step ${h.dropped}, changed ${h.changed}; on the cases that pass as written: kept ${f.harmlessOnPassing.kept}/${f.harmlessOnPassing.total}`,
   ].join('\n');
 }

@@ -82,8 +82,8 @@ function relativeDay(text: string, v: Span, plan: Step[]): Make[] {
   const start = plan.map(([, p]) => p.newStart).find((s): s is string => typeof s === 'string')!;
   const nextDay = DateTime.fromISO(start, { setZone: true }).plus({ days: 1 }).toFormat('cccc');
   return [
-    { template: 'week-after', text: insertBefore(text, v, 'the week after '), denotes: movedBy(plan, 7) },
-    { template: 'weekday-after', text: insertBefore(text, v, `the ${nextDay} after `), denotes: movedBy(plan, 1) },
+    { template: 'week-after', text: insertBefore(text, v, 'the week after '), denotes: movedBy(plan, 7), sameIsIgnored: true },
+    { template: 'weekday-after', text: insertBefore(text, v, `the ${nextDay} after `), denotes: movedBy(plan, 1), sameIsIgnored: true },
     // "the following <weekday>" names no one day (asked, by the team's convention for "next <weekday>")
     WEEKDAY_AT_START.test(v.text) ? { template: 'the-following', text: insertBefore(text, v, 'the following ') } : { template: 'following-week', text: insertAfter(text, v, ' the following week') },
   ];

@@ -22,7 +22,7 @@ export interface Variant {
   text: string;
   /** a plan the inserted words themselves denote (e.g. "the week after <date>"): right, not a changed value */
   denotes?: Step[];
-  /** the same plan means the inserted words were ignored (a negation of the value): allowed, but counted */
+  /** the same plan means the inserted words were ignored (they negate or move the value): allowed, but counted */
   sameIsIgnored?: boolean;
 }
 
