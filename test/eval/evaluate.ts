@@ -125,7 +125,7 @@ function loadCaseFile(path: string, split: Split, seed: Seed, ids: Set<string>):
   return cases;
 }
 
-function describe(r: PlanningResult): string {
+export function describe(r: PlanningResult): string {
   const on = r.booking ? ` on ${r.booking.bookingId}` : '';
   if (r.kind === 'plan') return `plan${on} ${JSON.stringify(r.plan.steps.map((s) => [s.actionId, s.params]))}`;
   if (r.kind === 'clarify') return `clarify: ${r.clarification.question}`;
@@ -301,17 +301,14 @@ export function formatReport(report: EvalReport): string {
 
 export async function evaluate(opts: { config: Config; catalog: Catalog; sandboxUrl: string; k: number; cases?: EvalCase[]; reset: () => Promise<void>; onCase?: (r: CaseResult) => void }): Promise<EvalReport> {
   const seed = readSeed();
-  const runner = new ActionRunner(opts.catalog, opts.sandboxUrl, opts.config.roller.timeoutMs);
-  const planner = createPlanner(opts.config, opts.catalog, runner, undefined, () => EVAL_NOW);
+  const planner = evalPlanner(opts.config, opts.catalog, opts.sandboxUrl);
   const cases = opts.cases ?? loadCases(CASE_FILES, seed);
   for (const c of cases) {
     for (const [actionId] of typeof c.expect === 'string' ? [] : c.expect.plan) if (!opts.catalog.get(actionId)) throw new Error(`case ${c.id}: unknown action ${actionId}`);
   }
   const results: CaseResult[] = [];
   for (const c of cases) {
-    const venueId = c.booking === NO_BOOKING ? c.venue! : seed.bookings.find((b) => b.bookingId === c.booking)!.venueId;
-    const token = seed.tokens.find((t) => t.venueId === venueId && t.scopes.includes('bookings:write'));
-    if (!token) throw new Error(`case ${c.id}: the seed has no write token for ${venueId}`);
+    const { venueId, token } = caseSession(c, seed);
     const result: CaseResult = { id: c.id, category: c.category, ...(c.split ? { split: c.split } : {}), runs: [] };
     for (let i = 0; i < opts.k; i++) {
       await opts.reset();
@@ -323,6 +320,26 @@ export async function evaluate(opts: { config: Config; catalog: Catalog; sandbox
     opts.onCase?.(result);
   }
   return summarize(opts.config.planner.provider, opts.k, results);
+}
+
+/** The planner every run uses: the configured provider, on the sandbox, at the eval's fixed "now". */
+export function evalPlanner(config: Config, catalog: Catalog, sandboxUrl: string): EvalPlanner {
+  return createPlanner(config, catalog, new ActionRunner(catalog, sandboxUrl, config.roller.timeoutMs), undefined, () => EVAL_NOW);
+}
+export type EvalPlanner = ReturnType<typeof createPlanner>;
+
+/** The venue a case's session runs at and the seed's write token for it. */
+export function caseSession(c: EvalCase, seed: Seed): { venueId: string; token: { userId: string; token: string } } {
+  const venueId = c.booking === NO_BOOKING ? c.venue! : seed.bookings.find((b) => b.bookingId === c.booking)!.venueId;
+  const token = seed.tokens.find((t) => t.venueId === venueId && t.scopes.includes('bookings:write'));
+  if (!token) throw new Error(`case ${c.id}: the seed has no write token for ${venueId}`);
+  return { venueId, token };
+}
+
+/** One run of a case (the metamorphic suite plays variants of a case this way). */
+export async function runCase(planner: EvalPlanner, c: EvalCase, seed: Seed, sessionId: string): Promise<PlanningResult> {
+  const { venueId, token } = caseSession(c, seed);
+  return converse(planner, c, venueId, token.userId, token.token, sessionId);
 }
 
 /**

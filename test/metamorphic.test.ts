@@ -1,0 +1,59 @@
+// Metamorphic suite on the offline planner: every plan-producing eval case, with a distractor of each
+// kind put next to a value it carries, and with each kind of harmless rewrite. The goal (issue 19,
+// point 6) is 0 changed values both ways: a distractor gives the same plan or a question, a harmless
+// rewrite never gives a plan with another value. One variant per kind per case, drawn with a fixed
+// seed: about 2,100 variants plus the 242 cases as written. Measured 2026-12-02: ~30 s of CPU for
+// the variants (~14 ms each on the offline planner), ~60 s of CPU for the whole file.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadConfig } from '../config/config.js';
+import { loadCatalog } from '../catalog/importer.js';
+import { readSeed } from '../sandbox/store.js';
+import { evalPlanner, loadCases } from './eval/evaluate.js';
+import { figures, formatFailures, formatFigures, passingCases, pickVariants, runVariants, type MetamorphicFigures, type VariantResult } from './eval/metamorphic.js';
+import { startSandbox } from './helpers/stack.js';
+
+const RANDOM_SEED = 19;
+let sb: Awaited<ReturnType<typeof startSandbox>>;
+let results: VariantResult[];
+let f: MetamorphicFigures;
+
+beforeAll(async () => {
+  sb = await startSandbox();
+  const seed = readSeed();
+  const catalog = await loadCatalog(new URL('../catalog', import.meta.url).pathname);
+  const planner = evalPlanner(loadConfig({ LLM_PROVIDER: 'offline' }), catalog, sb.url);
+  // planning only reads the sandbox, so no reset between variants is needed
+  const cases = loadCases().filter((c) => typeof c.expect !== 'string');
+  const variants = pickVariants(cases, seed, { randomSeed: RANDOM_SEED, perKind: 1 });
+  const started = Date.now();
+  results = await runVariants({ planner, catalog, seed, cases, variants });
+  f = figures(results, await passingCases({ planner, catalog, seed, cases }));
+  console.log(`${formatFigures(f)}\n[metamorphic] ${cases.length} cases, ${((Date.now() - started) / 1000).toFixed(1)} s`);
+}, 600_000);
+afterAll(() => sb?.close());
+
+describe('metamorphic: eval requests with distractors and harmless rewrites (offline planner)', () => {
+  it('plays one variant of every kind for every plan-producing case', () => {
+    expect(f.variants).toBeGreaterThan(900);
+    expect(f.harmless.total).toBeGreaterThan(900);
+  });
+
+  // FIXME(reading): red today (2026-12-02: 59 of 998) — the current reading turns some distractors
+  // into another value ("not to <date>" → the booking's own day, "a week or maybe two weeks later"
+  // → two weeks, "approx sarah jones" → name "Approx Sarah Jones"); each is printed below. To be
+  // fixed by the reading's rebuild (issue 19), not here: the goal is 0, do not loosen this.
+  it('a distractor next to a value gives the same plan or a question, never another value or an extra step', () => {
+    const changed = formatFailures(results.filter((r) => r.variant.direction === 'distractor'), 'changed');
+    if (changed.length) console.log(`[metamorphic] distractor changed values:\n  ${changed.join('\n  ')}`);
+    expect(changed).toEqual([]);
+  });
+
+  // FIXME(reading): red today (2026-12-02: 6 of 1,092) — "three pm" / "1 p m" in a correction or a
+  // later turn are not read as times, so the value being corrected stays; "sorry 2 thx" is not read
+  // as a correction. To be fixed by the reading's rebuild (issue 19): the goal is 0.
+  it('a harmless rewrite (case, punctuation, emoji, filler, dictation) never changes a value', () => {
+    const changed = formatFailures(results.filter((r) => r.variant.direction === 'harmless'), 'changed');
+    if (changed.length) console.log(`[metamorphic] harmless changed values:\n  ${changed.join('\n  ')}`);
+    expect(changed).toEqual([]);
+  });
+});
