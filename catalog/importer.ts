@@ -209,6 +209,9 @@ export async function loadCatalog(dir: string): Promise<Catalog> {
       problems.push({ file: overlayName, message: `not valid YAML: ${(e as Error).message.split('\n')[0]}` });
       continue;
     }
+    // `auth: passthrough` / `auth: none` are shorthands for `{ type: … }`
+    if (overlay && typeof overlay === 'object' && (overlay.auth as unknown) === 'passthrough') overlay.auth = { type: 'passthrough' };
+    if (overlay && typeof overlay === 'object' && (overlay.auth as unknown) === 'none') overlay.auth = { type: 'none' };
     if (!validateOverlay(overlay)) {
       for (const err of validateOverlay.errors ?? []) {
         if (err.keyword === 'if') continue; // its `then` error says what is missing
@@ -273,8 +276,35 @@ export async function loadCatalog(dir: string): Promise<Catalog> {
   return catalog;
 }
 
+/**
+ * Credentials fail closed: an API with its own `server` must say what it is sent (else the staff
+ * member's ROLLER token would go to a third party), and a credential of its own needs the API's own
+ * `server` (else the supplier's credential would go to ROLLER). `passthrough` (ROLLER's own API)
+ * and `none` (no credential) are the explicit ways out; `none` only for a document requiring none.
+ */
+function credentialProblems(file: string, overlay: Overlay, spec: LoadedSpec): CatalogProblem[] {
+  const auth = overlay.auth?.type;
+  if (overlay.server && !auth) {
+    return [{ file, field: 'auth', message: 'this API has its own server but no auth: the staff member\'s ROLLER token would be sent to it. Give its credential (bearer, api-key, oauth2-client-credentials), or say auth: none (it takes no credential) or auth: passthrough (it is ROLLER\'s own API)' }];
+  }
+  if (!overlay.server && auth && auth !== 'passthrough' && auth !== 'none') {
+    return [{ file, field: 'server', message: `auth ${auth} without a server: this credential would be sent to ROLLER. Add server (the API's own base URL), or remove auth if this is ROLLER's own API` }];
+  }
+  if (auth === 'none') {
+    const secured = Object.keys(overlay.actions ?? {}).filter((id) => requiresCredential(spec.operations.get(id)?.op.security ?? spec.document.security));
+    if (secured.length) return [{ file, field: 'auth', message: `auth: none, but the document requires security for ${secured.join(', ')}; give the credential it declares` }];
+  }
+  return [];
+}
+
+/** An OpenAPI security requirement list that cannot be met without a credential (`{}` makes it optional). */
+function requiresCredential(security: unknown): boolean {
+  return Array.isArray(security) && security.length > 0 && !security.some((r) => r && typeof r === 'object' && Object.keys(r).length === 0);
+}
+
 /** Server, auth and title of one overlay's API. Without `server` the ROLLER base URL is used. */
 function apiBinding(file: string, overlay: Overlay, spec: LoadedSpec, problems: CatalogProblem[]): ApiBinding {
+  problems.push(...credentialProblems(file, overlay, spec));
   const binding: ApiBinding = { title: overlay.title ?? spec.title, auth: overlay.auth ?? { type: 'passthrough' } };
   if (overlay.server) {
     binding.serverVariable = overlay.server.variable;

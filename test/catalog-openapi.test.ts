@@ -11,6 +11,7 @@ import { dump } from 'js-yaml';
 import { loadCatalog, formatProblem } from '../catalog/importer.js';
 import { geminiSchemaProblems } from '../catalog/gemini-schema.js';
 import type { JsonSchema } from '../contracts/types.js';
+import { ApiCredentials } from '../activities/api-auth.js';
 
 const tmp: string[] = [];
 afterAll(() => tmp.forEach((d) => rmSync(d, { recursive: true, force: true })));
@@ -298,5 +299,61 @@ describe('overlay: set, defaults, expose, idempotency, role, server, auth', () =
     ]);
     const noVar = { ...structuredClone(base), auth: { type: 'oauth2-client-credentials', tokenUrl: '/oauth/token', clientIdVariable: 'TOURS_ID' } };
     expect((await lint(folder(doc(paths, {}, servers), noVar))).problems).toEqual(["api.actions.yaml: auth: must have required property 'clientSecretVariable'"]);
+  });
+
+  describe('credentials fail closed', () => {
+    const without = (key: 'server' | 'auth', extra: JsonSchema = {}) => {
+      const o = structuredClone(base) as JsonSchema;
+      delete o[key];
+      return { ...o, ...extra };
+    };
+
+    it('a server without auth is refused: the ROLLER token would go to a third party', async () => {
+      const { problems } = await lint(folder(doc(paths, {}, servers), without('auth')));
+      expect(problems).toEqual([expect.stringMatching(/^api\.actions\.yaml: auth: this API has its own server but no auth: the staff member's ROLLER token would be sent to it/)]);
+    });
+
+    it('a credential without a server is refused, for every credential type: it would go to ROLLER', async () => {
+      const credentials = [
+        { type: 'bearer', variable: 'TOURS_API_KEY' },
+        { type: 'api-key', header: 'X-Api-Key', variable: 'TOURS_API_KEY' },
+        { type: 'oauth2-client-credentials', tokenUrl: 'https://auth.tours.example/token', clientIdVariable: 'TOURS_ID', clientSecretVariable: 'TOURS_SECRET' },
+      ];
+      for (const auth of credentials) {
+        const { problems } = await lint(folder(doc(paths, {}, servers), without('server', { auth })));
+        expect(problems).toEqual([`api.actions.yaml: server: auth ${auth.type} without a server: this credential would be sent to ROLLER. Add server (the API's own base URL), or remove auth if this is ROLLER's own API`]);
+      }
+    });
+
+    it('auth: passthrough says explicitly that an API on its own server is ROLLER\'s own', async () => {
+      for (const auth of ['passthrough', { type: 'passthrough' }]) {
+        const { catalog, problems } = await lint(folder(doc(paths, {}, servers), without('auth', { auth })));
+        expect(problems).toEqual([]);
+        expect(catalog.require('tours_get_booking').api).toMatchObject({ serverVariable: 'TOURS_API_URL', auth: { type: 'passthrough' } });
+      }
+    });
+
+    it('auth: none sends no credential, and is refused for a document that requires security', async () => {
+      for (const auth of ['none', { type: 'none' }]) {
+        const { catalog, problems } = await lint(folder(doc(paths, {}, servers), without('auth', { auth })));
+        expect(problems).toEqual([]);
+        const api = catalog.require('tours_get_booking').api;
+        expect(api?.auth).toEqual({ type: 'none' });
+        expect(await new ApiCredentials({}, 1000).headers(api, 'staff-roller-token', 'https://api.tours.example/octo')).toEqual({});
+      }
+      const secured = doc(paths, { securitySchemes: { key: { type: 'http', scheme: 'bearer' } } }, { ...servers, security: [{ key: [] }] });
+      expect((await lint(folder(secured, without('auth', { auth: 'none' })))).problems).toEqual(['api.actions.yaml: auth: auth: none, but the document requires security for getBooking, updateBooking; give the credential it declares']);
+      // security that is optional (an empty requirement) needs no credential
+      const optional = doc(paths, { securitySchemes: { key: { type: 'http', scheme: 'bearer' } } }, { ...servers, security: [{ key: [] }, {}] });
+      expect((await lint(folder(optional, without('auth', { auth: 'none' })))).problems).toEqual([]);
+    });
+
+    it('an API with neither server nor auth is ROLLER\'s own: the caller\'s token, as before', async () => {
+      const o = without('server');
+      delete o.auth;
+      const { catalog, problems } = await lint(folder(doc(paths, {}, servers), o));
+      expect(problems).toEqual([]);
+      expect(await new ApiCredentials({}, 1000).headers(catalog.require('tours_get_booking').api, 'staff-roller-token', 'http://roller')).toEqual({ authorization: 'Bearer staff-roller-token' });
+    });
   });
 });
