@@ -7,7 +7,8 @@ import { load as loadYaml } from 'js-yaml';
 import { Ajv } from 'ajv';
 import addFormatsImport from 'ajv-formats';
 import type { ActionView, ApiBinding, AtomicAction, AuthSpec, FixedParam, JsonSchema, ParamMapping, Safety } from '../contracts/types.js';
-import { GEMINI_TOOL_NAME, flattenUnion, geminiSchemaProblems, mergeAllOf, toGeminiSchema } from './gemini-schema.js';
+import { GEMINI_TOOL_NAME, flattenUnion, geminiSchemaProblems, isFreeFormSchema, mergeAllOf, toGeminiSchema } from './gemini-schema.js';
+import { bodySetValues } from './body-set.js';
 import { mappingProblems, schemaHasPath } from './mapping.js';
 import { BOOKING_SHAPE } from './booking-shape.js';
 import { normaliseNullable, OpenApiDocument, RECURSION_DEPTH, RefError, remoteRefs } from './loader.js';
@@ -361,17 +362,23 @@ function buildAction(file: string, spec: LoadedSpec, operation: Operation, meta:
   const context = meta.context ?? {};
   for (const wireName of Object.keys(context)) if (!wire.has(wireName)) at(`context.${wireName}`, `no parameter named "${wireName}" in the operation`);
   const fixed: FixedParam[] = [];
+  const bodySets: Array<[string, unknown]> = [];
   for (const [wireName, value] of Object.entries(meta.set ?? {})) {
-    const w = wire.get(wireName) ?? [...wire.entries()].find(([n, x]) => x.in === 'header' && n.toLowerCase() === wireName.toLowerCase())?.[1];
+    const top = wireName.split('.')[0]!;
+    const w = wire.get(wireName) ?? [...wire.entries()].find(([n, x]) => x.in === 'header' && n.toLowerCase() === wireName.toLowerCase())?.[1] ?? (wire.get(top)?.in === 'body' ? wire.get(top) : undefined);
     if (!w) at(`set.${wireName}`, `no parameter named "${wireName}" in the operation`);
-    else if (w.in === 'body') at(`set.${wireName}`, `"${wireName}" is a body property; set fixes header, query and path values only`);
-    else if (wireName in context) at(`set.${wireName}`, `"${wireName}" is already filled from context`);
+    else if (wireName in context || top in context) at(`set.${wireName}`, `"${top}" is already filled from context`);
+    else if (w.in === 'body') bodySets.push([wireName, value]);
     else fixed.push({ wireName: [...wire.keys()].find((n) => n.toLowerCase() === wireName.toLowerCase()) ?? wireName, in: w.in, value, ...(w.style ? { style: w.style } : {}), ...(w.explode !== undefined ? { explode: w.explode } : {}) });
   }
+  const bodySchemas = new Map([...wire].filter(([, w]) => w.in === 'body').map(([n, w]) => [n, w.schema]));
+  fixed.push(...bodySetValues(bodySets, body, bodySchemas, argumentValidator, at));
   const isFixed = (wireName: string) => fixed.some((f) => f.wireName === wireName);
+  // a required map-shaped (free-form) body field is never offered to the model: set or its default fills it
+  const modelCannotFill = (w: Wire) => w.in === 'body' && w.required && isFreeFormSchema(w.schema);
 
   const exposed: Record<string, { from?: string; description?: string; format?: string }> =
-    meta.params ?? Object.fromEntries([...wire.keys()].filter((w) => !(w in context) && !isFixed(w)).map((w) => [w, {}]));
+    meta.params ?? Object.fromEntries([...wire].filter(([n, w]) => !(n in context) && !isFixed(n) && !modelCannotFill(w)).map(([n]) => [n, {}]));
   const request: ParamMapping[] = [];
   const properties: Record<string, JsonSchema> = {};
   const required: string[] = [];
@@ -395,6 +402,7 @@ function buildAction(file: string, spec: LoadedSpec, operation: Operation, meta:
     else if (w.required && !isFixed(wireName) && !request.some((r) => r.wireName === wireName)) {
       // a required parameter the model never sees: its schema default, else a lint error
       if (w.schema?.default !== undefined) fixed.push({ wireName, in: w.in, value: w.schema.default, ...(w.style ? { style: w.style } : {}), ...(w.explode !== undefined ? { explode: w.explode } : {}) });
+      else if (modelCannotFill(w)) at('params', `required body field "${wireName}" is a free-form object (a map) that is never shown to the model: fix its value with set (a body path such as ${wireName}.<key> works too), or give it a default in the document`);
       else at('params', `required parameter "${wireName}" is neither exposed, filled from context, fixed by set, nor defaulted in the schema`);
     }
   }

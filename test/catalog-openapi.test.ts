@@ -12,6 +12,7 @@ import { loadCatalog, formatProblem } from '../catalog/importer.js';
 import { geminiSchemaProblems } from '../catalog/gemini-schema.js';
 import type { JsonSchema } from '../contracts/types.js';
 import { ApiCredentials } from '../activities/api-auth.js';
+import { buildRequest } from '../activities/action-runner.js';
 
 const tmp: string[] = [];
 afterAll(() => tmp.forEach((d) => rmSync(d, { recursive: true, force: true })));
@@ -162,12 +163,53 @@ describe('schemas and lint on composed schemas', () => {
     expect((await lint(make('before.availability.nope'))).problems).toEqual(['api.actions.yaml: patchB.compensation.params.availabilityId: mapping path "before.availability.nope" does not exist in the schema']);
   });
 
-  it('free-form objects: a required one is a lint error, an optional nested one is left out of the model view', async () => {
+  it('free-form objects: a required one nothing fills is a lint error, an optional nested one is left out of the model view', async () => {
     const body = { type: 'object', required: ['meta'], properties: { meta: { type: 'object' }, contact: { type: 'object', properties: { name: { type: 'string' }, extra: { type: 'object', additionalProperties: true } } } } };
     const dir = folder(doc({ '/x': { post: { operationId: 'postX', requestBody: { required: true, ...json(body) }, responses: ok() } } }), { actions: { postX: { id: 'post_x', description: 'x', safety: 'normal' } } });
     const { catalog, problems } = await lint(dir);
-    expect(problems).toEqual(['api.actions.yaml: postX.params: $.meta: free-form object (no properties) is rejected by Gemini; leave it out of params, or describe its properties in the document']);
+    expect(problems).toEqual(['api.actions.yaml: postX.params: required body field "meta" is a free-form object (a map) that is never shown to the model: fix its value with set (a body path such as meta.<key> works too), or give it a default in the document']);
     expect(catalog.require('post_x').params.properties.contact).toEqual({ type: 'object', properties: { name: { type: 'string' } }, description: '(free-form extra not settable here)' });
+  });
+
+  describe('required map-shaped body fields (published documents)', () => {
+    // an order API as published: a required string map and a required free-form object with a default
+    const orderBody = {
+      type: 'object',
+      required: ['quantity', 'metadata', 'options'],
+      properties: {
+        quantity: { type: 'integer', minimum: 1 },
+        metadata: { type: 'object', additionalProperties: { type: 'string' } },
+        options: { type: 'object', default: { notify: false } },
+      },
+    };
+    const orderDoc = doc({ '/orders/{id}': { post: { operationId: 'updateOrder', parameters: [{ name: 'id', in: 'path', required: true, schema: { type: 'string' } }], requestBody: { required: true, ...json(orderBody) }, responses: ok() } } });
+    const overlay = (extra: JsonSchema = {}) => ({ actions: { updateOrder: { id: 'update_order', description: 'Change the quantity.', context: { id: 'bookingId' }, safety: 'normal', ...extra } } });
+    const context = { sessionId: 's', venueId: 'v', userId: 'u', bookingId: 'o-1' };
+
+    it('set fills a map by body path, the schema default fills a free-form object; the model sees neither', async () => {
+      const { catalog, problems } = await lint(folder(orderDoc, overlay({ set: { 'metadata.channel': 'roller-iq', 'metadata.source': 'staff' } })));
+      expect(problems).toEqual([]);
+      const action = catalog.require('update_order');
+      expect(Object.keys(action.params.properties)).toEqual(['quantity']);
+      const sent = buildRequest(action, { quantity: 3 }, context, 'https://orders.example', { token: 't' });
+      expect(JSON.parse(sent.body!)).toEqual({ quantity: 3, metadata: { channel: 'roller-iq', source: 'staff' }, options: { notify: false } });
+      // a whole value works as well, and set overrides the default
+      const whole = await lint(folder(orderDoc, overlay({ set: { metadata: { channel: 'roller-iq' }, options: { notify: true } } })));
+      expect(whole.problems).toEqual([]);
+      expect(JSON.parse(buildRequest(whole.catalog.require('update_order'), { quantity: 3 }, context, 'https://o', { token: 't' }).body!)).toEqual({ quantity: 3, metadata: { channel: 'roller-iq' }, options: { notify: true } });
+    });
+
+    it('still refused: nothing fills the map, the map offered to the model, a value the schema refuses, a path that does not exist', async () => {
+      expect((await lint(folder(orderDoc, overlay()))).problems).toEqual([
+        'api.actions.yaml: updateOrder.params: required body field "metadata" is a free-form object (a map) that is never shown to the model: fix its value with set (a body path such as metadata.<key> works too), or give it a default in the document',
+      ]);
+      expect((await lint(folder(orderDoc, overlay({ params: { quantity: {}, metadata: {} } })))).problems).toEqual([
+        'api.actions.yaml: updateOrder.params: $.metadata: free-form object (no properties) is rejected by Gemini; leave it out of params, or describe its properties in the document',
+      ]);
+      expect((await lint(folder(orderDoc, overlay({ set: { 'metadata.channel': 7 } })))).problems).toEqual(['api.actions.yaml: updateOrder.set.metadata: the value does not match the document\'s schema: metadata.channel must be string']);
+      expect((await lint(folder(orderDoc, overlay({ set: { 'metadata.channel': 'x', 'quantity.n': 1 } })))).problems).toEqual(['api.actions.yaml: updateOrder.set.quantity.n: the request body has no property "quantity.n"']);
+      expect((await lint(folder(orderDoc, overlay({ set: { 'metadata.a': 'x', 'nope.b': 1 } })))).problems).toEqual(['api.actions.yaml: updateOrder.set.nope.b: no parameter named "nope.b" in the operation']);
+    });
   });
 
   it('a top-level anyOf body is flattened too; a schema ajv cannot compile is a lint problem naming file and operation, not a crash', async () => {
