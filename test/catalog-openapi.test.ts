@@ -381,7 +381,12 @@ describe('overlay: set, defaults, expose, idempotency, role, server, auth', () =
         expect(problems).toEqual([]);
         const api = catalog.require('tours_get_booking').api;
         expect(api?.auth).toEqual({ type: 'none' });
-        expect(await new ApiCredentials({}, 1000).headers(api, 'staff-roller-token', 'https://api.tours.example/octo')).toEqual({});
+        const headers = await new ApiCredentials({}, 1000).headers(api, 'staff-roller-token', 'https://api.tours.example/octo');
+        expect(headers).toEqual({});
+        // what goes on the wire: no Authorization header at all
+        const sent = buildRequest(catalog.require('tours_get_booking'), {}, { sessionId: 's', venueId: 'v', userId: 'u', bookingId: 'b-1' }, 'https://api.tours.example/octo', { token: 'staff-roller-token', auth: headers });
+        expect(Object.keys(sent.headers).map((h) => h.toLowerCase())).not.toContain('authorization');
+        expect(JSON.stringify(sent)).not.toContain('staff-roller-token');
       }
       const secured = doc(paths, { securitySchemes: { key: { type: 'http', scheme: 'bearer' } } }, { ...servers, security: [{ key: [] }] });
       expect((await lint(folder(secured, without('auth', { auth: 'none' })))).problems).toEqual(['api.actions.yaml: auth: auth: none, but the document requires security for getBooking, updateBooking; give the credential it declares']);

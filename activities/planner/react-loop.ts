@@ -106,6 +106,12 @@ function finishReasonOf(ai: AIMessage): string | undefined {
   return typeof r === 'string' ? r : undefined;
 }
 
+/** The answer stopped at the output limit (Gemini MAX_TOKENS, Ollama done_reason "length"). */
+function cutOffAtLimit(ai: AIMessage): boolean {
+  const ollama = (ai.response_metadata as { done_reason?: unknown })?.done_reason;
+  return finishReasonOf(ai) === 'MAX_TOKENS' || ollama === 'length';
+}
+
 function hasText(ai: AIMessage): boolean {
   if (typeof ai.content === 'string') return ai.content.trim().length > 0;
   return ai.content.some((b) => (b as { type?: string }).type === 'text' && String((b as { text?: unknown }).text ?? '').trim().length > 0);
@@ -310,7 +316,7 @@ export class ReactPlanner implements Planner {
       if (calls.length === 0) {
         // prose instead of tool calls: one corrective re-prompt at most (shared with empty and
         // malformed turns), then a clear failure — never the same growing request over and over
-        const cutOff = finishReasonOf(ai) === 'MAX_TOKENS';
+        const cutOff = cutOffAtLimit(ai);
         state.nudges = (state.nudges ?? 0) + 1;
         if (state.nudges > 1) return failed(cutOff ? cutOffFailure(label) : unusableFailure(label));
         // text cut off at the output limit is not sent back: it would only make the next turn longer
