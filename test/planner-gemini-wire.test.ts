@@ -2,7 +2,8 @@
 // (test/helpers/gemini-server.ts): every request must be one Gemini accepts, and every answer
 // Gemini can give — parallel calls, text + call, thought signatures, MALFORMED_FUNCTION_CALL,
 // SAFETY, a blocked prompt, empty candidates, MAX_TOKENS with no parts, 429 with RetryInfo, 503,
-// 500, 404, 400, a hung call — ends in a plan, a question, a refusal or a clear failure.
+// 500, 404, 400, a hung call, a long text cut off at MAX_TOKENS, a slow answer, a signed text
+// part — ends in a plan, a question, a refusal or a clear failure.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../config/config.js';
 import { ActionRunner } from '../activities/action-runner.js';
