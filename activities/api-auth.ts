@@ -1,4 +1,4 @@
-// Credentials per API (overlay `auth`): the caller's ROLLER token (passthrough), a bearer token
+// Credentials per API (overlay `auth`): the caller's ROLLER token (passthrough), none at all, a bearer token
 // from a named config variable, or an OAuth2 client-credentials token, fetched once and cached
 // until it expires or the API answers 401. Secrets are read from the environment at call time and
 // never logged or put in messages; a third party never receives the staff member's ROLLER token.
@@ -35,6 +35,7 @@ export class ApiCredentials {
   async headers(api: ApiBinding | undefined, callerToken: string, baseUrl: string): Promise<Record<string, string>> {
     const auth = api?.auth ?? { type: 'passthrough' as const };
     if (auth.type === 'passthrough') return { authorization: `Bearer ${callerToken}` };
+    if (auth.type === 'none') return {};
     if (auth.type === 'bearer') return { authorization: `Bearer ${this.variable(api!, auth.variable)}` };
     if (auth.type === 'api-key') return { [auth.header.toLowerCase()]: this.variable(api!, auth.variable) };
     return { authorization: await this.oauthToken(api!, auth, baseUrl) };

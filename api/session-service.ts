@@ -1,6 +1,6 @@
 // The gateway's use of Temporal: start, query, update and long-poll session workflows, with every
 // Temporal failure mapped to a clear HTTP answer (never a stack trace).
-import { createHash, randomBytes } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import {
   Client,
   Connection,
@@ -18,6 +18,7 @@ import { BookingIdKey, SessionPhaseKey, VenueIdKey } from '../workflows/search-a
 import type { Identity } from './identity.js';
 import { ApiError } from './problem.js';
 import { StateWatch, type Payload } from './state-watch.js';
+import { ownsSessionId, sessionIdFor } from './session-id.js';
 
 const RPC_MS = 5000;
 /** plan/booking details held per gateway process (each is fixed per plan hash and booking version) */
@@ -166,10 +167,9 @@ export class SessionService {
     return this.client.workflow.getHandle(id);
   }
 
+  /** Same caller + same key = same session id; the id carries its owner (see session-id.ts). */
   sessionIdFor(identity: Identity, sessionKey?: string): string {
-    if (!sessionKey) return `sess_${randomBytes(16).toString('base64url')}`;
-    // Same caller + same key = same session id; unguessable without both.
-    return `sess_${createHash('sha256').update(`${identity.venueId}\u0000${identity.userId}\u0000${sessionKey}`).digest('base64url').slice(0, 32)}`;
+    return sessionIdFor(identity, sessionKey);
   }
 
   /** The state a session has before its first workflow task: published by the start itself. */
@@ -245,9 +245,13 @@ export class SessionService {
     }
   }
 
-  /** The session's state if it belongs to this identity; 404 otherwise (no hint that it exists). */
+  /**
+   * The session's state if it belongs to this identity; 404 otherwise (no hint that it exists).
+   * Another caller's session and an id that does not exist are refused from the id alone, before
+   * any Temporal call: same path, same work, same answer (no existence oracle by timing).
+   */
   async stateFor(identity: Identity, id: string, deadlineMs = RPC_MS, fresh = false): Promise<SessionState> {
-    if (!/^sess_[A-Za-z0-9_-]{16,64}$/.test(id)) throw new ApiError(404, 'SESSION_NOT_FOUND', 'No such session.');
+    if (!ownsSessionId(identity, id)) throw new ApiError(404, 'SESSION_NOT_FOUND', 'No such session.');
     // A session this process is watching is already known; else the published memo is served by
     // Temporal without a worker round trip. Sessions started before the memo existed are queried.
     // (writes read fresh: a watch may not have seen the last change yet)

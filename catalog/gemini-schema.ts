@@ -138,6 +138,15 @@ function isFreeForm(s: JsonSchema): boolean {
   return s.type === 'object' && Object.keys(s.properties ?? {}).length === 0;
 }
 
+/** A document schema that compiles to an object without properties (a map, or any object): the model cannot be shown it. */
+export function isFreeFormSchema(schema: JsonSchema | undefined): boolean {
+  try {
+    return !!schema && isFreeForm(toGeminiSchema(schema));
+  } catch {
+    return false;
+  }
+}
+
 /** Problems Gemini would reject in a compiled schema; empty when it is acceptable. */
 export function geminiSchemaProblems(schema: JsonSchema, at = '$'): string[] {
   const problems: string[] = [];

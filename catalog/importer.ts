@@ -7,7 +7,8 @@ import { load as loadYaml } from 'js-yaml';
 import { Ajv } from 'ajv';
 import addFormatsImport from 'ajv-formats';
 import type { ActionView, ApiBinding, AtomicAction, AuthSpec, FixedParam, JsonSchema, ParamMapping, Safety } from '../contracts/types.js';
-import { GEMINI_TOOL_NAME, flattenUnion, geminiSchemaProblems, mergeAllOf, toGeminiSchema } from './gemini-schema.js';
+import { GEMINI_TOOL_NAME, flattenUnion, geminiSchemaProblems, isFreeFormSchema, mergeAllOf, toGeminiSchema } from './gemini-schema.js';
+import { bodySetValues } from './body-set.js';
 import { mappingProblems, schemaHasPath } from './mapping.js';
 import { BOOKING_SHAPE } from './booking-shape.js';
 import { normaliseNullable, OpenApiDocument, RECURSION_DEPTH, RefError, remoteRefs } from './loader.js';
@@ -215,6 +216,9 @@ export async function loadCatalog(dir: string): Promise<Catalog> {
       problems.push({ file: overlayName, message: `not valid YAML: ${(e as Error).message.split('\n')[0]}` });
       continue;
     }
+    // `auth: passthrough` / `auth: none` are shorthands for `{ type: … }`
+    if (overlay && typeof overlay === 'object' && (overlay.auth as unknown) === 'passthrough') overlay.auth = { type: 'passthrough' };
+    if (overlay && typeof overlay === 'object' && (overlay.auth as unknown) === 'none') overlay.auth = { type: 'none' };
     if (!validateOverlay(overlay)) {
       for (const err of validateOverlay.errors ?? []) {
         if (err.keyword === 'if') continue; // its `then` error says what is missing
@@ -279,8 +283,35 @@ export async function loadCatalog(dir: string): Promise<Catalog> {
   return catalog;
 }
 
+/**
+ * Credentials fail closed: an API with its own `server` must say what it is sent (else the staff
+ * member's ROLLER token would go to a third party), and a credential of its own needs the API's own
+ * `server` (else the supplier's credential would go to ROLLER). `passthrough` (ROLLER's own API)
+ * and `none` (no credential) are the explicit ways out; `none` only for a document requiring none.
+ */
+function credentialProblems(file: string, overlay: Overlay, spec: LoadedSpec): CatalogProblem[] {
+  const auth = overlay.auth?.type;
+  if (overlay.server && !auth) {
+    return [{ file, field: 'auth', message: 'this API has its own server but no auth: the staff member\'s ROLLER token would be sent to it. Give its credential (bearer, api-key, oauth2-client-credentials), or say auth: none (it takes no credential) or auth: passthrough (it is ROLLER\'s own API)' }];
+  }
+  if (!overlay.server && auth && auth !== 'passthrough' && auth !== 'none') {
+    return [{ file, field: 'server', message: `auth ${auth} without a server: this credential would be sent to ROLLER. Add server (the API's own base URL), or remove auth if this is ROLLER's own API` }];
+  }
+  if (auth === 'none') {
+    const secured = Object.keys(overlay.actions ?? {}).filter((id) => requiresCredential(spec.operations.get(id)?.op.security ?? spec.document.security));
+    if (secured.length) return [{ file, field: 'auth', message: `auth: none, but the document requires security for ${secured.join(', ')}; give the credential it declares` }];
+  }
+  return [];
+}
+
+/** An OpenAPI security requirement list that cannot be met without a credential (`{}` makes it optional). */
+function requiresCredential(security: unknown): boolean {
+  return Array.isArray(security) && security.length > 0 && !security.some((r) => r && typeof r === 'object' && Object.keys(r).length === 0);
+}
+
 /** Server, auth and title of one overlay's API. Without `server` the ROLLER base URL is used. */
 function apiBinding(file: string, overlay: Overlay, spec: LoadedSpec, problems: CatalogProblem[]): ApiBinding {
+  problems.push(...credentialProblems(file, overlay, spec));
   const binding: ApiBinding = { title: overlay.title ?? spec.title, auth: overlay.auth ?? { type: 'passthrough' } };
   if (overlay.server) {
     binding.serverVariable = overlay.server.variable;
@@ -337,17 +368,23 @@ function buildAction(file: string, spec: LoadedSpec, operation: Operation, meta:
   const context = meta.context ?? {};
   for (const wireName of Object.keys(context)) if (!wire.has(wireName)) at(`context.${wireName}`, `no parameter named "${wireName}" in the operation`);
   const fixed: FixedParam[] = [];
+  const bodySets: Array<[string, unknown]> = [];
   for (const [wireName, value] of Object.entries(meta.set ?? {})) {
-    const w = wire.get(wireName) ?? [...wire.entries()].find(([n, x]) => x.in === 'header' && n.toLowerCase() === wireName.toLowerCase())?.[1];
+    const top = wireName.split('.')[0]!;
+    const w = wire.get(wireName) ?? [...wire.entries()].find(([n, x]) => x.in === 'header' && n.toLowerCase() === wireName.toLowerCase())?.[1] ?? (wire.get(top)?.in === 'body' ? wire.get(top) : undefined);
     if (!w) at(`set.${wireName}`, `no parameter named "${wireName}" in the operation`);
-    else if (w.in === 'body') at(`set.${wireName}`, `"${wireName}" is a body property; set fixes header, query and path values only`);
-    else if (wireName in context) at(`set.${wireName}`, `"${wireName}" is already filled from context`);
+    else if (wireName in context || top in context) at(`set.${wireName}`, `"${top}" is already filled from context`);
+    else if (w.in === 'body') bodySets.push([wireName, value]);
     else fixed.push({ wireName: [...wire.keys()].find((n) => n.toLowerCase() === wireName.toLowerCase()) ?? wireName, in: w.in, value, ...(w.style ? { style: w.style } : {}), ...(w.explode !== undefined ? { explode: w.explode } : {}) });
   }
+  const bodySchemas = new Map([...wire].filter(([, w]) => w.in === 'body').map(([n, w]) => [n, w.schema]));
+  fixed.push(...bodySetValues(bodySets, body, bodySchemas, argumentValidator, at));
   const isFixed = (wireName: string) => fixed.some((f) => f.wireName === wireName);
+  // a required map-shaped (free-form) body field is never offered to the model: set or its default fills it
+  const modelCannotFill = (w: Wire) => w.in === 'body' && w.required && isFreeFormSchema(w.schema);
 
   const exposed: Record<string, { from?: string; description?: string; format?: string }> =
-    meta.params ?? Object.fromEntries([...wire.keys()].filter((w) => !(w in context) && !isFixed(w)).map((w) => [w, {}]));
+    meta.params ?? Object.fromEntries([...wire].filter(([n, w]) => !(n in context) && !isFixed(n) && !modelCannotFill(w)).map(([n]) => [n, {}]));
   const request: ParamMapping[] = [];
   const properties: Record<string, JsonSchema> = {};
   const required: string[] = [];
@@ -371,6 +408,7 @@ function buildAction(file: string, spec: LoadedSpec, operation: Operation, meta:
     else if (w.required && !isFixed(wireName) && !request.some((r) => r.wireName === wireName)) {
       // a required parameter the model never sees: its schema default, else a lint error
       if (w.schema?.default !== undefined) fixed.push({ wireName, in: w.in, value: w.schema.default, ...(w.style ? { style: w.style } : {}), ...(w.explode !== undefined ? { explode: w.explode } : {}) });
+      else if (modelCannotFill(w)) at('params', `required body field "${wireName}" is a free-form object (a map) that is never shown to the model: fix its value with set (a body path such as ${wireName}.<key> works too), or give it a default in the document`);
       else at('params', `required parameter "${wireName}" is neither exposed, filled from context, fixed by set, nor defaulted in the schema`);
     }
   }

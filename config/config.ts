@@ -244,8 +244,11 @@ export function loadConfig(env: Env = process.env) {
       maxModelCalls: int(env, 'PLANNER_MAX_MODEL_CALLS', 8, 1, 50),
       budgetMs: int(env, 'PLANNER_BUDGET_MS', 25_000, 1000),
       maxCorrections: int(env, 'PLANNER_MAX_CORRECTIONS', 2, 0, 10),
-      /** one model call (each attempt) is aborted after this long */
-      callTimeoutMs: int(env, 'PLANNER_CALL_TIMEOUT_MS', 15_000, 100),
+      /**
+       * optional cap on one model call attempt; without it each call may use the planning budget
+       * left (PLANNER_BUDGET_MS), so a slow but valid answer inside the budget is used
+       */
+      callTimeoutMs: optional(env, 'PLANNER_CALL_TIMEOUT_MS') === undefined ? undefined : int(env, 'PLANNER_CALL_TIMEOUT_MS', 0, 100),
       /** fixed "now" for the planner (tests, demos); an ISO instant */
       now: isoInstant(env, 'PLANNER_NOW'),
     },

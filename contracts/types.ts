@@ -31,6 +31,8 @@ export interface FixedParam {
 /** Who an API's requests authenticate as (overlay `auth`). */
 export type AuthSpec =
   | { type: 'passthrough' }
+  /** the document declares no security: no credential is sent */
+  | { type: 'none' }
   | { type: 'bearer'; variable: string }
   | { type: 'api-key'; header: string; variable: string }
   | { type: 'oauth2-client-credentials'; tokenUrl: string; clientIdVariable: string; clientSecretVariable: string; scope?: string };

@@ -11,6 +11,8 @@ import { dump } from 'js-yaml';
 import { loadCatalog, formatProblem } from '../catalog/importer.js';
 import { geminiSchemaProblems } from '../catalog/gemini-schema.js';
 import type { JsonSchema } from '../contracts/types.js';
+import { ApiCredentials } from '../activities/api-auth.js';
+import { buildRequest } from '../activities/action-runner.js';
 
 const tmp: string[] = [];
 afterAll(() => tmp.forEach((d) => rmSync(d, { recursive: true, force: true })));
@@ -161,12 +163,53 @@ describe('schemas and lint on composed schemas', () => {
     expect((await lint(make('before.availability.nope'))).problems).toEqual(['api.actions.yaml: patchB.compensation.params.availabilityId: mapping path "before.availability.nope" does not exist in the schema']);
   });
 
-  it('free-form objects: a required one is a lint error, an optional nested one is left out of the model view', async () => {
+  it('free-form objects: a required one nothing fills is a lint error, an optional nested one is left out of the model view', async () => {
     const body = { type: 'object', required: ['meta'], properties: { meta: { type: 'object' }, contact: { type: 'object', properties: { name: { type: 'string' }, extra: { type: 'object', additionalProperties: true } } } } };
     const dir = folder(doc({ '/x': { post: { operationId: 'postX', requestBody: { required: true, ...json(body) }, responses: ok() } } }), { actions: { postX: { id: 'post_x', description: 'x', safety: 'normal' } } });
     const { catalog, problems } = await lint(dir);
-    expect(problems).toEqual(['api.actions.yaml: postX.params: $.meta: free-form object (no properties) is rejected by Gemini; leave it out of params, or describe its properties in the document']);
+    expect(problems).toEqual(['api.actions.yaml: postX.params: required body field "meta" is a free-form object (a map) that is never shown to the model: fix its value with set (a body path such as meta.<key> works too), or give it a default in the document']);
     expect(catalog.require('post_x').params.properties.contact).toEqual({ type: 'object', properties: { name: { type: 'string' } }, description: '(free-form extra not settable here)' });
+  });
+
+  describe('required map-shaped body fields (published documents)', () => {
+    // an order API as published: a required string map and a required free-form object with a default
+    const orderBody = {
+      type: 'object',
+      required: ['quantity', 'metadata', 'options'],
+      properties: {
+        quantity: { type: 'integer', minimum: 1 },
+        metadata: { type: 'object', additionalProperties: { type: 'string' } },
+        options: { type: 'object', default: { notify: false } },
+      },
+    };
+    const orderDoc = doc({ '/orders/{id}': { post: { operationId: 'updateOrder', parameters: [{ name: 'id', in: 'path', required: true, schema: { type: 'string' } }], requestBody: { required: true, ...json(orderBody) }, responses: ok() } } });
+    const overlay = (extra: JsonSchema = {}) => ({ actions: { updateOrder: { id: 'update_order', description: 'Change the quantity.', context: { id: 'bookingId' }, safety: 'normal', ...extra } } });
+    const context = { sessionId: 's', venueId: 'v', userId: 'u', bookingId: 'o-1' };
+
+    it('set fills a map by body path, the schema default fills a free-form object; the model sees neither', async () => {
+      const { catalog, problems } = await lint(folder(orderDoc, overlay({ set: { 'metadata.channel': 'roller-iq', 'metadata.source': 'staff' } })));
+      expect(problems).toEqual([]);
+      const action = catalog.require('update_order');
+      expect(Object.keys(action.params.properties)).toEqual(['quantity']);
+      const sent = buildRequest(action, { quantity: 3 }, context, 'https://orders.example', { token: 't' });
+      expect(JSON.parse(sent.body!)).toEqual({ quantity: 3, metadata: { channel: 'roller-iq', source: 'staff' }, options: { notify: false } });
+      // a whole value works as well, and set overrides the default
+      const whole = await lint(folder(orderDoc, overlay({ set: { metadata: { channel: 'roller-iq' }, options: { notify: true } } })));
+      expect(whole.problems).toEqual([]);
+      expect(JSON.parse(buildRequest(whole.catalog.require('update_order'), { quantity: 3 }, context, 'https://o', { token: 't' }).body!)).toEqual({ quantity: 3, metadata: { channel: 'roller-iq' }, options: { notify: true } });
+    });
+
+    it('still refused: nothing fills the map, the map offered to the model, a value the schema refuses, a path that does not exist', async () => {
+      expect((await lint(folder(orderDoc, overlay()))).problems).toEqual([
+        'api.actions.yaml: updateOrder.params: required body field "metadata" is a free-form object (a map) that is never shown to the model: fix its value with set (a body path such as metadata.<key> works too), or give it a default in the document',
+      ]);
+      expect((await lint(folder(orderDoc, overlay({ params: { quantity: {}, metadata: {} } })))).problems).toEqual([
+        'api.actions.yaml: updateOrder.params: $.metadata: free-form object (no properties) is rejected by Gemini; leave it out of params, or describe its properties in the document',
+      ]);
+      expect((await lint(folder(orderDoc, overlay({ set: { 'metadata.channel': 7 } })))).problems).toEqual(['api.actions.yaml: updateOrder.set.metadata: the value does not match the document\'s schema: metadata.channel must be string']);
+      expect((await lint(folder(orderDoc, overlay({ set: { 'metadata.channel': 'x', 'quantity.n': 1 } })))).problems).toEqual(['api.actions.yaml: updateOrder.set.quantity.n: the request body has no property "quantity.n"']);
+      expect((await lint(folder(orderDoc, overlay({ set: { 'metadata.a': 'x', 'nope.b': 1 } })))).problems).toEqual(['api.actions.yaml: updateOrder.set.nope.b: no parameter named "nope.b" in the operation']);
+    });
   });
 
   it('a top-level anyOf body is flattened too; a schema ajv cannot compile is a lint problem naming file and operation, not a crash', async () => {
@@ -298,5 +341,66 @@ describe('overlay: set, defaults, expose, idempotency, role, server, auth', () =
     ]);
     const noVar = { ...structuredClone(base), auth: { type: 'oauth2-client-credentials', tokenUrl: '/oauth/token', clientIdVariable: 'TOURS_ID' } };
     expect((await lint(folder(doc(paths, {}, servers), noVar))).problems).toEqual(["api.actions.yaml: auth: must have required property 'clientSecretVariable'"]);
+  });
+
+  describe('credentials fail closed', () => {
+    const without = (key: 'server' | 'auth', extra: JsonSchema = {}) => {
+      const o = structuredClone(base) as JsonSchema;
+      delete o[key];
+      return { ...o, ...extra };
+    };
+
+    it('a server without auth is refused: the ROLLER token would go to a third party', async () => {
+      const { problems } = await lint(folder(doc(paths, {}, servers), without('auth')));
+      expect(problems).toEqual([expect.stringMatching(/^api\.actions\.yaml: auth: this API has its own server but no auth: the staff member's ROLLER token would be sent to it/)]);
+    });
+
+    it('a credential without a server is refused, for every credential type: it would go to ROLLER', async () => {
+      const credentials = [
+        { type: 'bearer', variable: 'TOURS_API_KEY' },
+        { type: 'api-key', header: 'X-Api-Key', variable: 'TOURS_API_KEY' },
+        { type: 'oauth2-client-credentials', tokenUrl: 'https://auth.tours.example/token', clientIdVariable: 'TOURS_ID', clientSecretVariable: 'TOURS_SECRET' },
+      ];
+      for (const auth of credentials) {
+        const { problems } = await lint(folder(doc(paths, {}, servers), without('server', { auth })));
+        expect(problems).toEqual([`api.actions.yaml: server: auth ${auth.type} without a server: this credential would be sent to ROLLER. Add server (the API's own base URL), or remove auth if this is ROLLER's own API`]);
+      }
+    });
+
+    it('auth: passthrough says explicitly that an API on its own server is ROLLER\'s own', async () => {
+      for (const auth of ['passthrough', { type: 'passthrough' }]) {
+        const { catalog, problems } = await lint(folder(doc(paths, {}, servers), without('auth', { auth })));
+        expect(problems).toEqual([]);
+        expect(catalog.require('tours_get_booking').api).toMatchObject({ serverVariable: 'TOURS_API_URL', auth: { type: 'passthrough' } });
+      }
+    });
+
+    it('auth: none sends no credential, and is refused for a document that requires security', async () => {
+      for (const auth of ['none', { type: 'none' }]) {
+        const { catalog, problems } = await lint(folder(doc(paths, {}, servers), without('auth', { auth })));
+        expect(problems).toEqual([]);
+        const api = catalog.require('tours_get_booking').api;
+        expect(api?.auth).toEqual({ type: 'none' });
+        const headers = await new ApiCredentials({}, 1000).headers(api, 'staff-roller-token', 'https://api.tours.example/octo');
+        expect(headers).toEqual({});
+        // what goes on the wire: no Authorization header at all
+        const sent = buildRequest(catalog.require('tours_get_booking'), {}, { sessionId: 's', venueId: 'v', userId: 'u', bookingId: 'b-1' }, 'https://api.tours.example/octo', { token: 'staff-roller-token', auth: headers });
+        expect(Object.keys(sent.headers).map((h) => h.toLowerCase())).not.toContain('authorization');
+        expect(JSON.stringify(sent)).not.toContain('staff-roller-token');
+      }
+      const secured = doc(paths, { securitySchemes: { key: { type: 'http', scheme: 'bearer' } } }, { ...servers, security: [{ key: [] }] });
+      expect((await lint(folder(secured, without('auth', { auth: 'none' })))).problems).toEqual(['api.actions.yaml: auth: auth: none, but the document requires security for getBooking, updateBooking; give the credential it declares']);
+      // security that is optional (an empty requirement) needs no credential
+      const optional = doc(paths, { securitySchemes: { key: { type: 'http', scheme: 'bearer' } } }, { ...servers, security: [{ key: [] }, {}] });
+      expect((await lint(folder(optional, without('auth', { auth: 'none' })))).problems).toEqual([]);
+    });
+
+    it('an API with neither server nor auth is ROLLER\'s own: the caller\'s token, as before', async () => {
+      const o = without('server');
+      delete o.auth;
+      const { catalog, problems } = await lint(folder(doc(paths, {}, servers), o));
+      expect(problems).toEqual([]);
+      expect(await new ApiCredentials({}, 1000).headers(catalog.require('tours_get_booking').api, 'staff-roller-token', 'http://roller')).toEqual({ authorization: 'Bearer staff-roller-token' });
+    });
   });
 });

@@ -7,6 +7,7 @@ import { CHAIN, startSession } from './helpers/session.js';
 import { gatewayConformance } from './helpers/openapi-conformance.js';
 import { createLogger } from '../observability/logger.js';
 import { freePort } from '../scripts/ports.js';
+import { sessionIdFor } from '../api/session-id.js';
 
 let stack: Stack;
 let conf: Awaited<ReturnType<typeof gatewayConformance>>;
@@ -203,7 +204,8 @@ describe('errors', () => {
       expect(r.json.code).toBe('TEMPORAL_UNAVAILABLE');
       expect(r.headers.get('retry-after')).toBeTruthy();
       expect(r.text).not.toMatch(/\n\s+at /);
-      const g = await call(l.url, 'GET', '/v1/sessions/sess_aaaaaaaaaaaaaaaaaaaaaa', { token: STAFF });
+      // an id bound to this caller is looked up in Temporal (another's is refused from the id alone)
+      const g = await call(l.url, 'GET', `/v1/sessions/${sessionIdFor({ userId: 'user-ana', venueId: 'venue-1', scopes: [] })}`, { token: STAFF });
       expect(g.status).toBe(503);
       expect((await call(l.url, 'GET', '/readyz')).status).toBe(503);
     } finally {

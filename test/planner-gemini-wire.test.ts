@@ -2,7 +2,8 @@
 // (test/helpers/gemini-server.ts): every request must be one Gemini accepts, and every answer
 // Gemini can give — parallel calls, text + call, thought signatures, MALFORMED_FUNCTION_CALL,
 // SAFETY, a blocked prompt, empty candidates, MAX_TOKENS with no parts, 429 with RetryInfo, 503,
-// 500, 404, 400, a hung call — ends in a plan, a question, a refusal or a clear failure.
+// 500, 404, 400, a hung call, a long text cut off at MAX_TOKENS, a slow answer, a signed text
+// part — ends in a plan, a question, a refusal or a clear failure.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../config/config.js';
 import { ActionRunner } from '../activities/action-runner.js';
@@ -11,7 +12,7 @@ import type { PlanningResult } from '../contracts/types.js';
 import { startSandbox, TEST_NOW } from './helpers/stack.js';
 import { CATALOG_DIR, testPlanner } from './helpers/planner.js';
 import { loadCatalog, type Catalog } from '../catalog/importer.js';
-import { MAX_DECLARATIONS, reply, requestProblems, startGeminiServer, TWO_CALL_TURN, type Reply } from './helpers/gemini-server.js';
+import { MAX_DECLARATIONS, reply, requestProblems, startGeminiServer, textSignatureLapses, TWO_CALL_TURN, type Reply } from './helpers/gemini-server.js';
 
 type Json = any; // eslint-disable-line @typescript-eslint/no-explicit-any
 
@@ -237,10 +238,85 @@ describe('google provider on the wire', () => {
 
   it('the planning budget stops a call in flight', async () => {
     const { result, requests, gemini } = await run([reply.hang(), ...TWO_CALL_TURN], { env: { PLANNER_BUDGET_MS: '1000' } });
-    expect(result).toMatchObject({ kind: 'failed', reason: 'Planning took longer than 1s and was stopped; nothing was changed.' });
+    expect(result).toMatchObject({ kind: 'failed', reason: 'The AI planner was too slow; try again. Nothing was changed (Gemini did not answer in time).' });
     expect(requests).toHaveLength(1);
     await new Promise((r) => setTimeout(r, 50));
     expect(gemini.abandoned()).toBe(1);
+  });
+});
+
+describe('Gemini edges: a long text turn, a slow answer, signed text parts', () => {
+  const LONG = 'Let me think about this booking in detail. '.repeat(2000);
+  const sentText = (body: Json) => JSON.stringify(body.contents);
+
+  it('a turn cut off at MAX_TOKENS is re-prompted once without re-sending its text, then planned', async () => {
+    const { result, gemini, requests } = await run([reply.text(LONG, 'MAX_TOKENS'), ...TWO_CALL_TURN]);
+    expect(gemini.rejected).toEqual([]);
+    expect(steps(result)).toEqual(TWO_STEPS);
+    expect(requests).toHaveLength(3);
+    // the cut-off prose never goes back: the requests after it stay small
+    for (const r of requests.slice(1)) expect(sentText(r.body)).not.toContain('Let me think about this booking');
+    expect((requests[1]!.body.contents as Json[]).at(-1).parts.at(-1).text).toMatch(/cut off at the output limit/);
+  });
+
+  it('MAX_TOKENS twice: a clear failure after two calls, not eight calls re-sending a growing text', async () => {
+    const { result, requests } = await run([reply.text(LONG, 'MAX_TOKENS'), reply.text(LONG, 'MAX_TOKENS'), ...TWO_CALL_TURN]);
+    expect(result).toMatchObject({ kind: 'failed', reason: expect.stringMatching(/^The AI planner \(Gemini\) wrote a long text instead of a plan and was cut off at its output limit; nothing was changed/) });
+    expect(requests).toHaveLength(2);
+    const prose = await run([reply.text('I think you want to move it.'), reply.text('Yes, moving it.'), ...TWO_CALL_TURN]);
+    expect(prose.result).toMatchObject({ kind: 'failed', reason: expect.stringMatching(/did not give a usable answer/) });
+    expect(prose.requests).toHaveLength(2);
+  });
+
+  it('a slow but valid answer inside the budget is used (no per-call timeout unless capped)', async () => {
+    expect(loadConfig({}).planner.callTimeoutMs).toBeUndefined();
+    const started = Date.now();
+    const { result, gemini, requests } = await run([reply.slow(3000, TWO_CALL_TURN[0]!), TWO_CALL_TURN[1]!], { env: { PLANNER_BUDGET_MS: '6000' } });
+    expect(steps(result)).toEqual(TWO_STEPS);
+    expect(requests).toHaveLength(2);
+    expect(gemini.abandoned()).toBe(0);
+    expect(Date.now() - started).toBeGreaterThanOrEqual(3000);
+  });
+
+  it('a model that does not answer inside the budget left: "too slow; try again", never a question', async () => {
+    const started = Date.now();
+    // the first answer uses most of the budget; the second call gets only what is left
+    const { result, gemini, requests } = await run([reply.slow(1500, reply.calls([{ name: 'get_booking' }])), reply.hang(), ...TWO_CALL_TURN], { env: { PLANNER_BUDGET_MS: '2500' } });
+    expect(result).toMatchObject({ kind: 'failed', reason: expect.stringMatching(/^The AI planner was too slow; try again\. Nothing was changed/) });
+    expect(requests).toHaveLength(2);
+    await new Promise((r) => setTimeout(r, 50));
+    expect(gemini.abandoned()).toBe(1);
+    expect(Date.now() - started).toBeLessThan(4000);
+  });
+
+  it('gemini-3: the signature of a text-only part goes back on that part, also after resuming', async () => {
+    const env = { GEMINI_MODEL: 'gemini-3-flash-preview' };
+    const first = await run([
+      reply.text('I will read the booking before proposing anything.', 'STOP', { signed: true }),
+      reply.calls(TWO_CALL_TURN_CALLS, { signed: true }),
+      reply.calls([{ name: 'submit_plan', args: { summary: 'x' } }], { signed: true }),
+    ], { env });
+    expect(first.gemini.rejected).toEqual([]);
+    expect(steps(first.result)).toEqual(TWO_STEPS);
+    const model = (first.requests[1]!.body.contents as Json[]).filter((c) => c.role === 'model');
+    expect(model).toHaveLength(1);
+    expect(model[0].parts).toEqual([{ text: 'I will read the booking before proposing anything.', thoughtSignature: expect.any(String) }]);
+    expect((first.requests[2]!.body.contents as Json[]).find((c) => c.role === 'model').parts[0].thoughtSignature).toBe(model[0].parts[0].thoughtSignature);
+    expect(first.gemini.lapses).toEqual([]);
+    const resumed = await run([reply.calls([{ name: 'submit_plan', args: { summary: 'x' } }], { signed: true })], { env, server: first.gemini, resumeFrom: first.beats[first.beats.length - 1] });
+    expect(first.gemini.rejected).toEqual([]);
+    expect(first.gemini.lapses).toEqual([]);
+    expect(steps(resumed.result)).toEqual(TWO_STEPS);
+    const again = (first.requests.at(-1)!.body.contents as Json[]).filter((c) => c.role === 'model');
+    expect(again[0].parts[0].thoughtSignature).toBe(model[0].parts[0].thoughtSignature);
+  });
+
+  it('the strict server notices a text part sent back without its signature, or with another text\'s', () => {
+    const signed = new Map([['c2ln', 'Reading first.']]);
+    const body = (part: Json) => ({ contents: [{ role: 'user', parts: [{ text: 'hi' }] }, { role: 'model', parts: [part] }, { role: 'user', parts: [{ text: 'go on' }] }] });
+    expect(textSignatureLapses(body({ text: 'Reading first.' }), signed)[0]).toMatch(/without its thought signature/);
+    expect(textSignatureLapses(body({ text: 'Reading first. [cut]', thoughtSignature: 'c2ln' }), signed)[0]).toMatch(/not given for/);
+    expect(textSignatureLapses(body({ text: 'Reading first.', thoughtSignature: 'c2ln' }), signed)).toEqual([]);
   });
 });
 

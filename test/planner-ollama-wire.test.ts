@@ -113,7 +113,7 @@ describe('ollama provider on the wire', () => {
 
   it('a hung call is cut by the per-call timeout', async () => {
     const r = await run([{ hangMs: 30_000 }, { hangMs: 30_000 }, { hangMs: 30_000 }], 'add two kids', { PLANNER_CALL_TIMEOUT_MS: '300' });
-    expect(r).toMatchObject({ kind: 'failed', reason: expect.stringMatching(/^The AI planner \(Ollama\) did not answer in time/) });
+    expect(r).toMatchObject({ kind: 'failed', reason: expect.stringMatching(/^The AI planner was too slow; try again\. Nothing was changed \(Ollama did not answer in time\)\.$/) });
     expect(bodies).toHaveLength(3);
   });
 

@@ -1,5 +1,5 @@
-// One bounded model call: a per-call timeout, the planning budget and the activity's cancellation
-// all abort it; heartbeats go out while it is in flight; transient failures (429 after the
+// One bounded model call: the planning budget left (optionally capped per attempt) and the
+// activity's cancellation abort it; heartbeats go out while it is in flight; transient failures (429 after the
 // RetryInfo delay, capped; 5xx; timeouts; an unreachable server) are retried with backoff, permanent
 // ones (400, 403, 404, a blocked prompt) are not. Failures carry a kind, never the SDK's text.
 import type { AIMessage, BaseMessage } from '@langchain/core/messages';
@@ -23,7 +23,11 @@ export interface CallOptions {
   callbacks?: unknown;
   /** the activity's cancellation */
   signal?: AbortSignal;
-  callTimeoutMs: number;
+  /**
+   * optional cap on one attempt; without it an attempt may use all the budget left. The budget is
+   * what bounds a call: a slow but valid answer that arrives inside it is used.
+   */
+  callTimeoutMs?: number;
   /** epoch ms when the planning budget runs out */
   deadline: number;
   maxAttempts: number;
@@ -81,13 +85,15 @@ export async function callModel(model: { invoke: (m: BaseMessage[], o: Record<st
   for (let attempt = 1; ; attempt++) {
     const remaining = o.deadline - Date.now();
     if (remaining <= 0) throw new ModelCallFailure('budget');
-    const budgetBound = remaining < o.callTimeoutMs;
+    const cap = o.callTimeoutMs ?? Number.POSITIVE_INFINITY;
+    // the budget left decides when the attempt is given up, unless a smaller cap is configured
+    const budgetBound = remaining <= cap;
     const controller = new AbortController();
     let why: 'timeout' | 'cancelled' | undefined;
     const timer = setTimeout(() => {
       why = 'timeout';
       controller.abort(new Error('model call timed out'));
-    }, Math.min(o.callTimeoutMs, remaining));
+    }, Math.min(cap, remaining));
     const onCancel = () => {
       why = 'cancelled';
       controller.abort(o.signal?.reason);
@@ -123,7 +129,7 @@ export async function callModel(model: { invoke: (m: BaseMessage[], o: Record<st
 }
 
 /** What staff read when the model could not be used: names the planner, never SDK text or URLs. */
-export function failureMessage(kind: ModelFailureKind, planner: string, budgetMs: number): string {
+export function failureMessage(kind: ModelFailureKind, planner: string): string {
   const p = `The AI planner (${planner})`;
   switch (kind) {
     case 'rate_limited':
@@ -132,9 +138,9 @@ export function failureMessage(kind: ModelFailureKind, planner: string, budgetMs
     case 'unreachable':
       return `${p} is unavailable right now; nothing was changed. Try again shortly, or make the change in ROLLER directly.`;
     case 'timeout':
-      return `${p} did not answer in time; nothing was changed. Try again shortly, or make the change in ROLLER directly.`;
     case 'budget':
-      return `Planning took longer than ${Math.round(budgetMs / 1000)}s and was stopped; nothing was changed.`;
+      // the model did not answer in time: say so (never a question the person did not cause)
+      return `The AI planner was too slow; try again. Nothing was changed (${planner} did not answer in time).`;
     case 'not_found':
     case 'forbidden':
     case 'rejected':

@@ -33,6 +33,7 @@ import { readSessionBooking } from '../booking-source.js';
 import { callModel, failureMessage, ModelCallFailure, type ModelTurn } from './model-call.js';
 import { bookingView, modelView } from './model-views.js';
 import { sanitizeMissing, sanitizeQuestion, sanitizeReason } from './sanitize.js';
+import { TEXT_SIGNATURES_KEY } from './models/google.js';
 
 const addFormats = addFormatsImport as unknown as (ajv: Ajv) => Ajv;
 
@@ -57,7 +58,7 @@ export interface LoopLimits {
   maxModelCalls: number;
   budgetMs: number;
   maxCorrections: number;
-  /** one model call (each attempt) is aborted after this long */
+  /** optional cap on one model call attempt; without it each attempt may use the budget left */
   callTimeoutMs?: number;
   /** attempts per model call when failures are transient */
   maxAttempts?: number;
@@ -67,7 +68,6 @@ export interface LoopLimits {
   maxSteps?: number;
 }
 
-export const DEFAULT_CALL_TIMEOUT_MS = 15_000;
 export const MAX_STEPS = 10;
 /** tool calls handled per model turn (more get a short error each): keeps history and checkpoint bounded */
 export const MAX_CALLS_PER_TURN = 12;
@@ -90,6 +90,10 @@ interface LoopState {
 const REFUSED = new Set(['SAFETY', 'RECITATION', 'BLOCKLIST', 'PROHIBITED_CONTENT', 'SPII', 'IMAGE_SAFETY', 'LANGUAGE']);
 const MALFORMED_NUDGE = 'Your last function call could not be parsed. Call one of the offered tools again, with arguments that match its declared parameters.';
 const EMPTY_NUDGE = 'Your last answer was empty. Reply with tool calls only: propose steps, then submit_plan, or ask_user, or decline_request.';
+const PROSE_NUDGE = 'Reply with tool calls only: propose steps, then submit_plan, or ask_user, or decline_request.';
+const CUT_OFF_NUDGE = 'Your last answer was prose and was cut off at the output limit. Do not write text: reply with tool calls only (propose steps, then submit_plan, or ask_user, or decline_request).';
+const unusableFailure = (label: string) => `The AI planner (${label}) did not give a usable answer; nothing was changed. Try rephrasing the request, or make the change in ROLLER directly.`;
+const cutOffFailure = (label: string) => `The AI planner (${label}) wrote a long text instead of a plan and was cut off at its output limit; nothing was changed. Try again with a shorter request, or make the change in ROLLER directly.`;
 
 /** How staff know the planner: "Gemini", "Ollama", or the provider's name. */
 function plannerLabel(provider: string): string {
@@ -101,6 +105,12 @@ function plannerLabel(provider: string): string {
 function finishReasonOf(ai: AIMessage): string | undefined {
   const r = (ai.additional_kwargs as { finishReason?: unknown })?.finishReason ?? (ai.response_metadata as { finishReason?: unknown; done_reason?: unknown })?.finishReason;
   return typeof r === 'string' ? r : undefined;
+}
+
+/** The answer stopped at the output limit (Gemini MAX_TOKENS, Ollama done_reason "length"). */
+function cutOffAtLimit(ai: AIMessage): boolean {
+  const ollama = (ai.response_metadata as { done_reason?: unknown })?.done_reason;
+  return finishReasonOf(ai) === 'MAX_TOKENS' || ollama === 'length';
 }
 
 function hasText(ai: AIMessage): boolean {
@@ -140,7 +150,7 @@ function forHistory(ai: AIMessage): AIMessage {
   return new AIMessage({ content: content as AIMessage['content'], tool_calls: ai.tool_calls, additional_kwargs: ai.additional_kwargs, response_metadata: ai.response_metadata, id: ai.id });
 }
 
-const SIGNATURE_KEYS = new Set(['__gemini_function_call_thought_signatures__', 'signature', 'thoughtSignature']);
+const SIGNATURE_KEYS = new Set(['__gemini_function_call_thought_signatures__', TEXT_SIGNATURES_KEY, 'signature', 'thoughtSignature']);
 
 function cutStrings(v: unknown, max: number): unknown {
   if (typeof v === 'string') return cut(v, max);
@@ -272,13 +282,13 @@ export class ReactPlanner implements Planner {
     const label = plannerLabel(this.provider.name);
     const failed = (reason: string): PlanningResult => ({ kind: 'failed', reason, booking: summary, planner: plannerInfo(state.modelCalls) });
     while (state.modelCalls < this.limits.maxModelCalls) {
-      if (Date.now() > deadline) return failed(failureMessage('budget', label, this.limits.budgetMs));
+      if (Date.now() > deadline) return failed(failureMessage('budget', label));
       let turn: ModelTurn;
       try {
         turn = await callModel(bound, messages, {
           callbacks: run.handlers,
           signal: runtime.signal,
-          callTimeoutMs: this.limits.callTimeoutMs ?? DEFAULT_CALL_TIMEOUT_MS,
+          callTimeoutMs: this.limits.callTimeoutMs,
           deadline,
           maxAttempts: this.limits.maxAttempts ?? 3,
           retryDelayCapMs: this.limits.retryDelayCapMs ?? 10_000,
@@ -286,7 +296,7 @@ export class ReactPlanner implements Planner {
           sleep: this.sleep,
         });
       } catch (e) {
-        if (e instanceof ModelCallFailure) return failed(failureMessage(e.kind, label, this.limits.budgetMs));
+        if (e instanceof ModelCallFailure) return failed(failureMessage(e.kind, label));
         throw e;
       }
       state.modelCalls += 1;
@@ -297,19 +307,26 @@ export class ReactPlanner implements Planner {
       }
       if (verdict === 'malformed' || verdict === 'empty') {
         state.nudges = (state.nudges ?? 0) + 1;
-        if (state.nudges > 1) return failed(`The AI planner (${label}) did not give a usable answer; nothing was changed. Try rephrasing the request, or make the change in ROLLER directly.`);
+        if (state.nudges > 1) return failed(unusableFailure(label));
         messages.push(new HumanMessage(verdict === 'malformed' ? MALFORMED_NUDGE : EMPTY_NUDGE));
         this.checkpoint(state, messages, runtime);
         continue;
       }
       const ai = (turn as Extract<ModelTurn, { kind: 'message' }>).message;
-      messages.push(forHistory(ai));
       const calls = ai.tool_calls ?? [];
       if (calls.length === 0) {
-        messages.push(new HumanMessage('Reply with tool calls only: propose steps, then submit_plan, or ask_user, or decline_request.'));
+        // prose instead of tool calls: one corrective re-prompt at most (shared with empty and
+        // malformed turns), then a clear failure — never the same growing request over and over
+        const cutOff = cutOffAtLimit(ai);
+        state.nudges = (state.nudges ?? 0) + 1;
+        if (state.nudges > 1) return failed(cutOff ? cutOffFailure(label) : unusableFailure(label));
+        // text cut off at the output limit is not sent back: it would only make the next turn longer
+        if (!cutOff) messages.push(forHistory(ai));
+        messages.push(new HumanMessage(cutOff ? CUT_OFF_NUDGE : PROSE_NUDGE));
         this.checkpoint(state, messages, runtime);
         continue;
       }
+      messages.push(forHistory(ai));
       // Proposals and reads first, terminal tools last, so "propose + submit" in one turn works.
       const ordered = [...calls.filter((c) => !isTerminal(c.name)), ...calls.filter((c) => isTerminal(c.name))];
       let hadError = false;

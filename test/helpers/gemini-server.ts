@@ -14,7 +14,12 @@
 // - Thought signatures: https://ai.google.dev/gemini-api/docs/thought-signatures (gemini-3: the
 //   first functionCall part of each step of the current turn must carry its signature; 400
 //   "Function call is missing a thought_signature in functionCall parts…" recorded in
-//   nanbingxyz/5ire#405, niki914/zafiro#100, langgenius/dify-official-plugins#2088).
+//   nanbingxyz/5ire#405, niki914/zafiro#100, langgenius/dify-official-plugins#2088). A signature
+//   on a text part (Gemini 3 puts one on the last part of an answer without a function call) is
+//   covered by the same page's general rule — "if you receive a thought signature in a model
+//   response, you should pass it back exactly as received" — but only function-call signatures are
+//   validated (4xx). So a text part sent back without its signature, or a signature moved onto
+//   another text, is not refused: it is recorded in `lapses`, which tests assert empty.
 // - Errors are google.rpc.Status JSON {error:{code,message,status,details}}; a 429 carries
 //   google.rpc.RetryInfo {retryDelay:"<seconds>s"} among QuotaFailure/Help details (recorded in
 //   browserbase/mcp-server-browserbase#129, mscraftsman/generative-ai#131; Gemini sends no
@@ -40,7 +45,9 @@ export interface ServedRequest {
 export type Reply =
   | { kind: 'json'; status: number; body: Json }
   | { kind: 'hang'; ms: number }
-  | { kind: 'dynamic'; make: (req: ServedRequest, issue: (s: string) => string) => Reply };
+  /** a valid answer that takes `ms` to arrive (a model thinking for a long time) */
+  | { kind: 'slow'; ms: number; then: Reply }
+  | { kind: 'dynamic'; make: (req: ServedRequest, issue: (s: string, text?: string) => string) => Reply };
 
 const usage = (prompt = 812, out = 24) => ({ promptTokenCount: prompt, candidatesTokenCount: out, totalTokenCount: prompt + out });
 const ok = (body: Json): Reply => ({ kind: 'json', status: 200, body });
@@ -68,8 +75,16 @@ export const reply = {
       },
     };
   },
-  text(text: string, finishReason = 'STOP'): Reply {
-    return ok({ candidates: [{ index: 0, finishReason, content: { role: 'model', parts: [{ text }] } }], usageMetadata: usage() });
+  /** a text-only turn; `signed` puts a thought signature on the (last) text part, as Gemini 3 does */
+  text(text: string, finishReason = 'STOP', opts: { signed?: boolean } = {}): Reply {
+    return {
+      kind: 'dynamic',
+      make: (_req, issue) => ok({ candidates: [{ index: 0, finishReason, content: { role: 'model', parts: [{ text, ...(opts.signed ? { thoughtSignature: issue('text', text) } : {}) }] } }], usageMetadata: usage(812, finishReason === 'MAX_TOKENS' ? 8192 : 24) }),
+    };
+  },
+  /** `then`, after `ms` */
+  slow(ms: number, then: Reply): Reply {
+    return { kind: 'slow', ms, then };
   },
   /** the model wrote a call Gemini could not parse: no content, only the finish reason */
   malformed(): Reply {
@@ -234,6 +249,22 @@ export function requestProblems(body: Json, model: string, issued: Set<string>):
   return out;
 }
 
+/** Text parts of model turns sent back without the signature they were given, or with another text's. */
+export function textSignatureLapses(body: Json, signedTexts: Map<string, string>): string[] {
+  const out: string[] = [];
+  const signed = new Set(signedTexts.values());
+  (Array.isArray(body?.contents) ? body.contents : []).forEach((c: Json, i: number) => {
+    if (c?.role !== 'model') return;
+    (c.parts ?? []).forEach((p: Json, j: number) => {
+      if (typeof p?.text !== 'string' || p.thought) return;
+      if (typeof p.thoughtSignature === 'string') {
+        if (signedTexts.get(p.thoughtSignature) !== p.text) out.push(`contents[${i}].parts[${j}]: a thought signature on a text it was not given for`);
+      } else if (signed.has(p.text)) out.push(`contents[${i}].parts[${j}]: a text part sent back without its thought signature`);
+    });
+  });
+  return out;
+}
+
 export interface GeminiServerOptions {
   /** models this key may use; any other model is a 404 */
   models?: string[];
@@ -245,13 +276,18 @@ export async function startGeminiServer(replies: Reply[] = [], opts: GeminiServe
   /** requests answered 400 because Gemini would reject them, with what it would say */
   const rejected: Array<{ request: ServedRequest; problems: string[] }> = [];
   const issued = new Set<string>();
+  /** signature → the text part it was given on */
+  const signedTexts = new Map<string, string>();
+  /** documented-but-not-validated rules a request broke (text signatures), per request */
+  const lapses: Array<{ request: ServedRequest; problems: string[] }> = [];
   /** held requests the client gave up on (closed the connection) */
   const abandoned = { count: 0 };
   const queue = [...replies];
   let n = 0;
-  const issue = (s: string) => {
+  const issue = (s: string, text?: string) => {
     const sig = Buffer.from(`sig:${s}:${++n}:${Math.random()}`).toString('base64');
     issued.add(sig);
+    if (text !== undefined) signedTexts.set(sig, text);
     return sig;
   };
   const app = express();
@@ -262,10 +298,11 @@ export async function startGeminiServer(replies: Reply[] = [], opts: GeminiServe
     requests.push(served);
     const send = (r: Reply) => {
       if (r.kind === 'json') return void res.status(r.status).json(r.body);
-      if (r.kind === 'hang') {
+      if (r.kind === 'hang' || r.kind === 'slow') {
         let answered = false;
         const t = setTimeout(() => {
           answered = true;
+          if (r.kind === 'slow') return send(r.then);
           res.status(504).json({ error: { code: 504, message: 'Deadline expired before operation could complete.', status: 'DEADLINE_EXCEEDED' } });
         }, r.ms);
         res.on('close', () => {
@@ -284,6 +321,8 @@ export async function startGeminiServer(replies: Reply[] = [], opts: GeminiServe
       rejected.push({ request: served, problems });
       return send(status(400, 'INVALID_ARGUMENT', problems[0]!));
     }
+    const lapsed = textSignatureLapses(req.body, signedTexts);
+    if (lapsed.length) lapses.push({ request: served, problems: lapsed });
     const next = queue.shift();
     if (!next) return send(status(500, 'INTERNAL', 'test server: no more queued answers'));
     send(next);
@@ -293,6 +332,7 @@ export async function startGeminiServer(replies: Reply[] = [], opts: GeminiServe
     url: l.url,
     requests,
     rejected,
+    lapses,
     /** queue more answers */
     push: (...r: Reply[]) => void queue.push(...r),
     remaining: () => queue.length,
