@@ -265,6 +265,8 @@ export interface Outcome {
 export interface Clarification {
   question: string;
   missing: string[];
+  /** what the answer will be read as (`day`, `time`, `meridiem`, `count`, `ticket`, `email`, `phone`, `name`): kept with the question in the conversation */
+  asked?: string[];
 }
 
 /** What the mobile app needs to recognise the booking; no contact details. */
@@ -297,6 +299,8 @@ export interface SessionState {
 export interface ConversationTurn {
   role: 'user' | 'assistant';
   text: string;
+  /** a question's record of what it asked for (Clarification.asked): the next turn is read against it */
+  asked?: string[];
 }
 
 /** Input of the session workflow. `token` is the staff token sealed by the gateway (TOKEN_SEAL_KEYS); only activities open it. */

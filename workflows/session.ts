@@ -240,7 +240,7 @@ export async function bookingUpdateSession(input: SessionInput): Promise<Session
       state.plan = undefined;
       state.steps = [];
       state.clarification = result.clarification;
-      conversation.push({ role: 'assistant', text: result.clarification.question });
+      conversation.push({ role: 'assistant', text: result.clarification.question, ...(result.clarification.asked?.length ? { asked: result.clarification.asked } : {}) });
       setPhase('awaiting_clarification');
     } else if (result.kind === 'unsupported') {
       return await done(finish('unsupported', { message: result.reason, recovery: [] }));

@@ -6,7 +6,7 @@ import { DateTime } from 'luxon';
 import { parsePhoneNumberFromString, type CountryCode } from 'libphonenumber-js';
 import type { AtomicAction, ConversationTurn } from '../../contracts/types.js';
 import type { RollerBooking } from '../booking.js';
-import { asksFor, countryFor, emptyReading, hasPhrase, readConversation, type Reading } from './understanding/index.js';
+import { askedParams, asksFor, countryFor, emptyReading, hasPhrase, readConversation, type Reading } from './understanding/index.js';
 
 export interface DraftStep {
   actionId: string;
@@ -108,9 +108,9 @@ export function guardPlan(input: GuardInput): GuardProblem[] {
   }
   // whatever the person left open must be asked, even if the draft skipped that part; `param` names
   // the proposed step's parameter when there is one (clients show it as `missing`)
-  const ABOUT: Record<string, string[]> = { start: ['start'], count: ['ticket-quantity'], ticket: ['ticket-item'], email: ['email'], phone: ['phone'], name: ['holder-name'] };
   for (const a of reading.asks) {
-    const param = input.steps.flatMap((s) => Object.entries(input.actions.get(s.actionId)?.meaning ?? {})).find(([, m]) => (ABOUT[a.about] ?? []).includes(m))?.[0];
+    const stepActions = input.steps.map((s) => input.actions.get(s.actionId)).filter((x): x is AtomicAction => !!x);
+    const [param] = askedParams([a.about], stepActions.length ? stepActions : input.actions.values());
     problems.push({ param: param ?? a.about, question: a.question });
   }
   // one question per parameter, and no question twice

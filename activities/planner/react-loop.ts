@@ -24,7 +24,8 @@ import { ActionFailure } from '../action-errors.js';
 import { summarizeBooking, type RollerBooking } from '../booking.js';
 import type { Planner, PlannerRuntime } from './planner.js';
 import { isTerminal, readTools, toolDeclarations, writeTools } from './tools.js';
-import { guardPlan, toE164, type DraftStep } from './guard.js';
+import { guardPlan, readSafely, requestWordsOf, toE164, type DraftStep } from './guard.js';
+import { expectationsOf } from './understanding/index.js';
 import { sessionProblem } from './feasibility.js';
 import { assemblePlan } from './assemble.js';
 import { contextMessage, systemPrompt } from './prompt.js';
@@ -257,6 +258,12 @@ export class ReactPlanner implements Planner {
 
     const result = await this.tracer.run('booking-update-plan', { sessionId: context.sessionId, userId: context.userId, input: { conversation: input.conversation, provider: this.provider.name } }, async (run) => {
       const out = await this.loop(run, input, runtime, state, messages, bound, booking, timezone, now, userText, deadline, plannerInfo);
+      // a question keeps a record of what it asked for (from the service's own reading, never the model's
+      // words), so the answer is read against the record rather than by re-reading the sentence
+      if (out.kind === 'clarify') {
+        const asked = expectationsOf(readSafely({ conversation: input.conversation, booking, timezone, now, requestWords: requestWordsOf(this.writeActions.values()) }).asks);
+        if (asked.length) out.clarification.asked = asked;
+      }
       run.output(out.kind === 'plan' ? { kind: 'plan', steps: out.plan.steps.map((s) => s.actionId), risk: out.plan.risk } : out);
       return out;
     });

@@ -9,7 +9,7 @@ import type { ChatResult } from '@langchain/core/outputs';
 import type { DateTime } from 'luxon';
 import type { AtomicAction, ConversationTurn } from '../../../contracts/types.js';
 import type { RollerBooking } from '../../booking.js';
-import { asksFor, type Reading } from '../understanding/index.js';
+import { askedParams, asksFor, type Reading } from '../understanding/index.js';
 import { readSafely, requestWordsOf, targetProblem } from '../guard.js';
 
 type Call = { name: string; args: Record<string, unknown> };
@@ -84,7 +84,7 @@ export class OfflineChatModel extends BaseChatModel {
         ? ask('What would you like to change: the date and time, the number of guests, or the contact details?', ['change'])
         : decline('I can only change bookings: the date and time, the number of guests or the contact details.');
     }
-    if (reading.asks.length) return ask(reading.asks.map((a) => a.question).join(' '), [...new Set(reading.asks.map((a) => a.about))]);
+    if (reading.asks.length) return ask(reading.asks.map((a) => a.question).join(' '), askedParams(reading.asks.map((a) => a.about), this.ctx.actions));
 
     const { proposals, parts } = this.propose(reading, requested);
     if (!proposals.length) {

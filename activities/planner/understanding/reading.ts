@@ -25,10 +25,27 @@ export interface Derived<T> {
   unchanged?: boolean;
 }
 
+/** The catalog meaning (`meaning:` in an overlay) each kind of question is about, so `missing[]` names the parameter. */
+export const MEANING_OF_ASK: Record<string, string[]> = { start: ['start'], count: ['ticket-quantity'], ticket: ['ticket-item'], email: ['email'], phone: ['phone'], name: ['holder-name'] };
+
+/** The parameters a question is about: the parameter of an action whose meaning it asks for, else the question's own kind. */
+export function askedParams(abouts: string[], actions: Iterable<{ meaning?: Record<string, string> }>): string[] {
+  const meanings = [...actions].flatMap((a) => Object.entries(a.meaning ?? {}));
+  return [...new Set(abouts.map((about) => meanings.find(([, m]) => (MEANING_OF_ASK[about] ?? []).includes(m))?.[0] ?? about))];
+}
+
 export interface Ask {
   /** what is missing: start | count | ticket | email | phone | name | booking | change */
   about: string;
   question: string;
+  /** what the answer will be read as (default: by `about`) */
+  expect?: Expect;
+}
+
+/** What the answers to these questions will be read as: recorded with the question, so the next turn is read against the record. */
+export function expectationsOf(asks: Ask[]): string[] {
+  const byAbout: Record<string, Expect> = { count: 'count', ticket: 'ticket', email: 'email', phone: 'phone', name: 'name', start: 'day' };
+  return [...new Set(asks.map((a) => a.expect ?? byAbout[a.about]).filter((e): e is NonNullable<Expect> => !!e))];
 }
 
 export interface CountIntent {
@@ -69,7 +86,8 @@ export interface ReadingInput {
   requestWords?: string[];
 }
 
-type Expect = 'meridiem' | 'time' | 'day' | 'count' | 'ticket' | 'email' | 'phone' | 'name' | undefined;
+export type Expect = 'meridiem' | 'time' | 'day' | 'count' | 'ticket' | 'email' | 'phone' | 'name' | undefined;
+const EXPECTS = new Set(['meridiem', 'time', 'day', 'count', 'ticket', 'email', 'phone', 'name']);
 
 /** What the service's question asked for, so a short answer ("pm", "3", "adults") is read against it. */
 export function expectationOf(question: string): Expect {
@@ -169,7 +187,9 @@ export function readConversation(input: ReadingInput): Reading {
 
   input.conversation.forEach((turn, index) => {
     if (turn.role === 'assistant') {
-      expect = expectationOf(turn.text);
+      // the record of what was asked, when the session kept one; older sessions: the question's words
+      const recorded = turn.asked?.find((a) => EXPECTS.has(a)) as Expect;
+      expect = recorded ?? expectationOf(turn.text);
       return;
     }
     const original = turn.text;
@@ -560,7 +580,7 @@ function fmtTime(t: TimeValue): string {
 
 function foldStart(s: StartSlots, bookingStart: DateTime | undefined, now: DateTime, timezone: string): Derived<DateTime> | Ask | undefined {
   if (s.ambiguous) return s.ambiguous;
-  const ask = (question: string): Ask => ({ about: 'start', question });
+  const ask = (question: string, expect: Expect = 'day'): Ask => ({ about: 'start', question, expect });
   const unplaced = (['day', 'time', 'shift'] as const).map((p) => (s[p] ? s.unverified?.[p] : undefined)).find(Boolean);
   if (unplaced) return ask(`I could not place ${unplaced} in what you wrote. Which day and time should it move to?`);
   if (!s.day && !s.time && !s.shift) return s.asked ? ask('Which day and time should it move to?') : undefined;
@@ -601,9 +621,9 @@ function foldStart(s: StartSlots, bookingStart: DateTime | undefined, now: DateT
       return check(at, evidence);
     }
   }
-  if (!time) return ask(`What time on ${describeDay(day, now)}${s.dayPart ? (s.dayPart === 'pm' ? ' afternoon' : ' morning') : ''}?`);
-  if (time.hedged) return ask(`What time exactly on ${describeDay(day, now)} (the sessions start at fixed times)?`);
-  if (!time.certain) return ask(`${fmtTime(time)}?`);
+  if (!time) return ask(`What time on ${describeDay(day, now)}${s.dayPart ? (s.dayPart === 'pm' ? ' afternoon' : ' morning') : ''}?`, 'time');
+  if (time.hedged) return ask(`What time exactly on ${describeDay(day, now)} (the sessions start at fixed times)?`, 'time');
+  if (!time.certain) return ask(`${fmtTime(time)}?`, 'meridiem');
   const at = DateTime.fromObject({ year: day.year, month: day.month, day: day.day, hour: time.hour, minute: time.minute }, { zone: timezone });
   return check(at, evidence);
 
