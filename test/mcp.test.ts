@@ -161,7 +161,8 @@ describe('HTTP', () => {
     const none = await rpc(list);
     expect(none.status).toBe(401);
     expect(none.headers.get('www-authenticate')).toBe(`Bearer realm="roller-iq", resource_metadata="${stack.gatewayUrl}/.well-known/oauth-protected-resource/mcp"`);
-    expect(none.json).toMatchObject({ jsonrpc: '2.0', id: 1, error: { data: { code: 'UNAUTHORIZED', status: 401 } } });
+    // the credential is checked before the body is read: the error cannot name the request's id
+    expect(none.json).toMatchObject({ jsonrpc: '2.0', id: null, error: { data: { code: 'UNAUTHORIZED', status: 401 } } });
     const bad = await rpc(list, { authorization: 'Bearer not-a-roller-token' });
     expect(bad.status).toBe(401);
     expect(bad.headers.get('www-authenticate')).toContain('error="invalid_token"');
