@@ -15,8 +15,12 @@ import type { McpContext } from './context.js';
 import { follow, type Report } from './progress.js';
 import { planText, planView } from './render.js';
 
-/** Catalog meanings that are a person's contact details (catalog/importer.ts MEANINGS). */
+/**
+ * Catalog meanings that are a person's contact details (catalog/importer.ts MEANINGS), and the names
+ * the planner gives those details in `missing` when no proposed step has a parameter for them.
+ */
 const CONTACT_MEANINGS = new Set(['holder-name', 'email', 'phone']);
+const CONTACT_DETAILS = new Set([...CONTACT_MEANINGS, 'name', 'contact']);
 /** questions asked through forms in one call at most (the session itself caps follow-up messages) */
 const MAX_TURNS = 10;
 
@@ -36,9 +40,8 @@ export function askThrough(sendRequest: RequestHandlerExtra<ServerRequest, Serve
 
 /** Whether a question is about contact details, by what the catalog says each parameter means. */
 export function asksForContact(catalog: Catalog, missing: string[]): boolean {
-  return catalog.all().some((a) =>
-    missing.some((m) => CONTACT_MEANINGS.has(a.meaning?.[m] ?? '') || a.paramsSchema?.properties?.[m]?.format === 'email'),
-  );
+  if (missing.some((m) => CONTACT_DETAILS.has(m))) return true;
+  return catalog.all().some((a) => missing.some((m) => CONTACT_MEANINGS.has(a.meaning?.[m] ?? '') || a.paramsSchema?.properties?.[m]?.format === 'email'));
 }
 
 const answerForm = (question: string): Form => ({
