@@ -55,7 +55,7 @@ describe('tools', () => {
     const plan = second.structuredContent.plan;
     expect(second.structuredContent.phase).toBe('awaiting_confirmation');
     expect(plan.steps.map((s: { actionId: string }) => s.actionId)).toEqual(['reschedule_booking', 'update_guest_count']);
-    expect(plan.steps[1].changes).toEqual([{ field: 'Child tickets', before: 6, after: 8 }]);
+    expect(plan.steps[1].changes).toEqual([{ field: 'Child tickets', before: '6', after: '8' }]);
     expect(plan.steps[0]).toMatchObject({ safety: 'normal', reversible: true });
     expect(plan.risk).toBe('normal');
     expect(plan.hash).toMatch(/^[a-f0-9]{16,64}$/);
