@@ -194,6 +194,19 @@ describe('HTTP', () => {
     expect(await r.text()).toContain('update_booking');
   });
 
+  it('what the transport would refuse gets a stable code too', async () => {
+    const bad = await call(stack.gatewayUrl, 'POST', '/mcp', { token: STAFF, raw: '{"jsonrpc":', headers: { accept: 'application/json, text/event-stream' } });
+    expect([bad.status, bad.json.error.data.code]).toEqual([400, 'BAD_JSON']);
+    const notRpc = await rpc({ hello: 'world' }, { authorization: `Bearer ${STAFF}` });
+    expect([notRpc.status, notRpc.json.error.data.code]).toEqual([400, 'VALIDATION']);
+    const version = await rpc(list, { authorization: `Bearer ${STAFF}`, 'mcp-protocol-version': '1999-01-01' });
+    expect([version.status, version.json.error.data.code]).toEqual([400, 'VALIDATION']);
+    const accept = await call(stack.gatewayUrl, 'POST', '/mcp', { token: STAFF, body: list, headers: { accept: 'text/html' } });
+    expect([accept.status, accept.json.error.data.code]).toEqual([406, 'NOT_ACCEPTABLE']);
+    const type = await call(stack.gatewayUrl, 'POST', '/mcp', { token: STAFF, raw: JSON.stringify(list), headers: { 'content-type': 'text/plain', accept: 'application/json, text/event-stream' } });
+    expect([type.status, type.json.error.data.code]).toEqual([415, 'UNSUPPORTED_MEDIA_TYPE']);
+  });
+
   it('the per-identity rate limit applies to /mcp as to /v1', async () => {
     const limited = await startStack({ env: { RATE_LIMIT_PER_MINUTE: '3' }, worker: false });
     try {

@@ -12,6 +12,7 @@ import { PendingReplies } from './replies.js';
 import { serveMcp } from './server.js';
 import { WRITE_TOOLS } from './tools.js';
 import type { ToolName } from './schemas.js';
+import { JSONRPCMessageSchema, SUPPORTED_PROTOCOL_VERSIONS } from '@modelcontextprotocol/sdk/types.js';
 
 type Authed = Request & { identity: Identity; token: string };
 
@@ -33,6 +34,26 @@ export function resourceMetadata(writeScope: string) {
     void res.json({ resource: `${origin(req)}${MCP_PATH}`, resource_name: 'ROLLER iQ Booking Updates (MCP)', bearer_methods_supported: ['header'], scopes_supported: [writeScope] });
 }
 
+/**
+ * What the transport would refuse, refused first with a stable code (its own answers carry none):
+ * the media types, the protocol version, the JSON-RPC shape.
+ */
+function checkEnvelope(req: Request): void {
+  const accept = req.get('accept') ?? '';
+  if (!/application\/json|\*\/\*/.test(accept) || !/text\/event-stream|\*\/\*/.test(accept)) {
+    throw new ApiError(406, 'NOT_ACCEPTABLE', 'Accept both application/json and text/event-stream (MCP Streamable HTTP).');
+  }
+  if (!req.is('application/json')) throw new ApiError(415, 'UNSUPPORTED_MEDIA_TYPE', 'Send the body as application/json.');
+  const version = req.get('mcp-protocol-version');
+  if (version !== undefined && !SUPPORTED_PROTOCOL_VERSIONS.includes(version)) {
+    throw new ApiError(400, 'VALIDATION', `Unsupported MCP protocol version ${JSON.stringify(version.slice(0, 40))}; supported: ${SUPPORTED_PROTOCOL_VERSIONS.join(', ')}`, { errors: [{ field: 'Mcp-Protocol-Version', message: 'is not supported' }] });
+  }
+  const messages = Array.isArray(req.body) ? req.body : [req.body];
+  if (!messages.length || !messages.every((m) => JSONRPCMessageSchema.safeParse(m).success)) {
+    throw new ApiError(400, 'VALIDATION', 'The body is not a JSON-RPC message (or a batch of them).', { errors: [{ field: '(body)', message: 'is not a JSON-RPC message' }] });
+  }
+}
+
 /** The tool a tools/call body names (a batch is judged by its write tools). */
 function toolsCalled(body: unknown): string[] {
   return (Array.isArray(body) ? body : [body]).filter((m) => m?.method === 'tools/call').map((m) => String(m.params?.name));
@@ -44,6 +65,7 @@ export function mcpRouter(deps: McpDeps): Router {
   router.post('/', async (req, res) => {
     const { identity, token } = req as Authed;
     const owner = `${identity.venueId}\u0000${identity.userId}`;
+    checkEnvelope(req);
     // an answer to an elicitation: handed to the open call that asked (only if this caller was asked)
     if (PendingReplies.isAnswers(req.body)) {
       replies.deliver(req.body, owner);
@@ -63,11 +85,14 @@ export function mcpRouter(deps: McpDeps): Router {
   return router;
 }
 
+/** The same answers as the /v1 error handler (api/app.ts) gives the same failures. */
 function asApiError(err: unknown): ApiError {
-  const e = err as { type?: string };
+  const e = err as { type?: string; status?: number };
   if (err instanceof ApiError) return err;
   if (e?.type === 'entity.parse.failed') return new ApiError(400, 'BAD_JSON', 'The body is not valid JSON.');
   if (e?.type === 'entity.too.large') return new ApiError(413, 'TOO_LARGE', 'The body is too large.');
+  if (e?.type === 'encoding.unsupported' || e?.type === 'charset.unsupported') return new ApiError(415, 'UNSUPPORTED_MEDIA_TYPE', 'Send the body as UTF-8 JSON.');
+  if (typeof e?.status === 'number' && e.status >= 400 && e.status < 500) return new ApiError(400, 'BAD_REQUEST', 'The request could not be read.');
   return mapTemporalError(err);
 }
 
