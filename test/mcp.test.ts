@@ -72,6 +72,8 @@ describe('tools', () => {
       [1, 2],
       [2, 2],
     ]);
+    expect(progress[0]!.message).toMatch(/^Step 1\/2 succeeded: Reschedule booking/);
+    expect(progress[1]!.message).toMatch(/^Step 2\/2 succeeded: Update guest count.*\(session completed\)$/);
 
     const w = (await writes()).slice(before);
     expect(w.map((e) => e.operationId)).toEqual(['rescheduleBooking', 'updateGuestCount']);

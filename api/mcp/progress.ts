@@ -13,12 +13,16 @@ function settled(s: SessionState): number {
   return s.steps.filter((st) => SETTLED.has(st.status)).length;
 }
 
+/** What the notification says: the step that just finished, or the undo under way. */
 function describe(s: SessionState): string {
-  const running = s.steps.find((st) => st.status === 'running' || st.status === 'compensating');
-  const title = running && s.plan?.steps.find((p) => p.index === running.index)?.title;
-  if (isTerminal(s)) return `Session ${s.phase}`;
-  if (s.phase === 'compensating') return `Undoing: ${title ?? 'rolling back'}`;
-  return title ? `Step ${running!.index + 1}/${s.steps.length}: ${title}` : `Session ${s.phase}`;
+  const titleOf = (i: number) => s.plan?.steps.find((p) => p.index === i)?.title ?? `step ${i + 1}`;
+  if (s.phase === 'compensating') {
+    const undoing = s.steps.find((st) => st.status === 'compensating');
+    return `Undoing: ${undoing ? titleOf(undoing.index) : 'rolling back'}`;
+  }
+  const last = [...s.steps].reverse().find((st) => SETTLED.has(st.status));
+  const head = last ? `Step ${last.index + 1}/${s.steps.length} ${last.status}: ${titleOf(last.index)}` : `Session ${s.phase}`;
+  return isTerminal(s) ? `${head} (session ${s.phase})` : head;
 }
 
 /**
