@@ -4,8 +4,12 @@
 // is never asked through a form.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ElicitRequestSchema, type ElicitRequest, type ElicitResult } from '@modelcontextprotocol/sdk/types.js';
-import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
-import { journal, sandboxBooking, startStack, type Stack } from './helpers/stack.js';
+import { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
+import { Connection } from '@temporalio/client';
+import { buildGateway } from '../api/create-gateway.js';
+import { createLogger } from '../observability/logger.js';
+import { journal, listen, sandboxBooking, startStack, STAFF, type Stack } from './helpers/stack.js';
 import { mcpClient, tool } from './helpers/mcp.js';
 
 let stack: Stack;
@@ -83,6 +87,36 @@ describe('elicitation', () => {
     const r = await tool(client, 'update_booking', { bookingId: 'bk-1002', message: 'Move it to Saturday 12 December' });
     expect(shown).toHaveLength(1);
     expect(r.structuredContent.phase).toBe('declined');
+  });
+
+  it('an answer that reaches another gateway process is acted on there; the asking call follows it to the outcome', async () => {
+    fresh();
+    const before = (await writes()).length;
+    // a second gateway process on the same Temporal namespace and task queue, as behind a load balancer
+    const other = buildGateway(stack.config, stack.catalog, createLogger('silent', 'test'), await Connection.connect({ address: stack.config.temporal.address }));
+    const b = await listen(other.app);
+    // the balancer sends the client's answers (JSON-RPC responses) to the other process
+    const balanced: typeof fetch = (input, init) => {
+      const body = typeof init?.body === 'string' ? JSON.parse(init.body) : undefined;
+      const answer = body && !('method' in body) && 'result' in body;
+      return fetch(answer ? String(input).replace(stack.gatewayUrl, b.url) : input, init);
+    };
+    const c = new Client({ name: 'balanced', version: '1' }, { capabilities: { elicitation: { form: {} } } });
+    c.setRequestHandler(ElicitRequestSchema, async (req) => {
+      shown.push(req.params);
+      return { action: 'accept', content: { confirm: true } };
+    });
+    await c.connect(new StreamableHTTPClientTransport(new URL(`${stack.gatewayUrl}/mcp`), { fetch: balanced, requestInit: { headers: { authorization: `Bearer ${STAFF}` } } }));
+    try {
+      const r = await tool(c, 'update_booking', { bookingId: 'bk-1002', message: 'add 2 adults' });
+      expect(shown).toHaveLength(1);
+      expect(r.structuredContent.phase).toBe('completed');
+      expect((await writes()).slice(before).map((e) => e.operationId)).toEqual(['updateGuestCount']);
+    } finally {
+      await c.close();
+      await new Promise((r) => b.server.close(() => r(undefined)));
+      await other.connection.close();
+    }
   });
 
   it('a question about contact details goes back to the caller, never into a form', async () => {

@@ -3,7 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js';
 import type { JSONRPCMessage } from '@modelcontextprotocol/sdk/types.js';
-import { PendingReplies } from '../api/mcp/replies.js';
+import { ASKED_META, PendingReplies, askedBy } from '../api/mcp/replies.js';
 
 function transport() {
   const sent: JSONRPCMessage[] = [];
@@ -35,12 +35,12 @@ describe('PendingReplies', () => {
     expect(PendingReplies.isAnswers(answer)).toBe(true);
     expect(PendingReplies.isAnswers({ jsonrpc: '2.0', id: 1, method: 'tools/list' })).toBe(false);
     // another caller cannot answer it
-    expect(replies.deliver(answer, 'venue-2\u0000u9')).toBe(0);
+    expect(replies.deliver(answer, 'venue-2\u0000u9')).toEqual([answer]);
     expect(a.received).toEqual([]);
-    expect(replies.deliver(answer, 'venue-1\u0000u1')).toBe(1);
+    expect(replies.deliver(answer, 'venue-1\u0000u1')).toEqual([]);
     expect(a.received).toEqual([{ ...answer, id: 0 }]);
     // answered once only
-    expect(replies.deliver(answer, 'venue-1\u0000u1')).toBe(0);
+    expect(replies.deliver(answer, 'venue-1\u0000u1')).toEqual([answer]);
   });
 
   it('forgets the requests of a call that ended', async () => {
@@ -49,7 +49,20 @@ describe('PendingReplies', () => {
     const forget = replies.route(a.t, 'o');
     await a.t.send({ jsonrpc: '2.0', id: 3, method: 'elicitation/create', params: {} });
     forget();
-    expect(replies.deliver({ jsonrpc: '2.0', id: (a.sent[0] as { id: string }).id, result: {} }, 'o')).toBe(0);
+    expect(replies.deliver({ jsonrpc: '2.0', id: (a.sent[0] as { id: string }).id, result: {} }, 'o')).toHaveLength(1);
     expect(a.received).toEqual([]);
+  });
+
+  it('an elicitation goes out under an id that says what its answer is for', async () => {
+    const replies = new PendingReplies();
+    const a = transport();
+    replies.route(a.t, 'o');
+    const tag = { sessionId: 'sess_AAAAAAAAAAAAAAAAAAAAAA', expect: 'confirm', planHash: 'ab'.repeat(16) };
+    await a.t.send({ jsonrpc: '2.0', id: 5, method: 'elicitation/create', params: { _meta: { [ASKED_META]: tag } } });
+    const id = (a.sent[0] as { id: string }).id;
+    expect(id).toMatch(/^asked\.confirm\.sess_A{22}\.(ab){16}\./);
+    expect(askedBy(id)).toEqual(tag);
+    expect(askedBy('srv_x')).toBeUndefined();
+    expect(askedBy('asked.confirm.not-a-session.-.AAAAAAAAAAAAAAAA')).toBeUndefined();
   });
 });

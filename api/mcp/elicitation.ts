@@ -14,6 +14,7 @@ import { isTerminal } from '../session-service.js';
 import type { McpContext } from './context.js';
 import { follow, type Report } from './progress.js';
 import { planText, planView } from './render.js';
+import { ASKED_META, type AskTag } from './replies.js';
 
 /**
  * Catalog meanings that are a person's contact details (catalog/importer.ts MEANINGS), and the names
@@ -25,7 +26,7 @@ const CONTACT_DETAILS = new Set([...CONTACT_MEANINGS, 'name', 'contact']);
 const MAX_TURNS = 10;
 
 type Form = ElicitRequestFormParams['requestedSchema'];
-type Ask = (params: { message: string; requestedSchema: Form }, timeoutMs: number, signal: AbortSignal) => Promise<ElicitResult>;
+type Ask = (params: { message: string; requestedSchema: Form }, tag: AskTag, timeoutMs: number, signal: AbortSignal) => Promise<ElicitResult>;
 
 export interface Conversation {
   ask: Ask;
@@ -35,7 +36,7 @@ export interface Conversation {
 
 /** Sends one form elicitation on the tool call's own stream. */
 export function askThrough(sendRequest: RequestHandlerExtra<ServerRequest, ServerNotification>['sendRequest']): Ask {
-  return (params, timeout, signal) => sendRequest({ method: 'elicitation/create', params: { mode: 'form', ...params } }, ElicitResultSchema, { timeout, signal });
+  return (params, tag, timeout, signal) => sendRequest({ method: 'elicitation/create', params: { mode: 'form', ...params, _meta: { [ASKED_META]: tag } } }, ElicitResultSchema, { timeout, signal });
 }
 
 /** Whether a question is about contact details, by what the catalog says each parameter means. */
@@ -75,14 +76,15 @@ async function movedOn(ctx: McpContext, s: SessionState, signal: AbortSignal): P
 }
 
 /** One form: the person's turn, or the session's new state if it moved on meanwhile. */
-async function askOnce(ctx: McpContext, conv: Conversation, s: SessionState, message: string, form: Form, expect: 'answer' | 'confirm'): Promise<Turn | SessionState> {
+async function askOnce(ctx: McpContext, conv: Conversation, s: SessionState, message: string, form: Form, expect: AskTag['expect']): Promise<Turn | SessionState> {
+  const tag: AskTag = { sessionId: s.sessionId, expect, ...(expect === 'confirm' && s.plan ? { planHash: s.plan.hash } : {}) };
   const stop = new AbortController();
   const onAbort = () => stop.abort();
   conv.signal.addEventListener('abort', onAbort, { once: true });
   const timeout = Math.max(1000, Date.parse(s.expiresAt ?? '') - Date.now() || ctx.maxWaitMs);
   try {
     return await Promise.race([
-      conv.ask({ message, requestedSchema: form }, timeout, stop.signal).then((r) => turnOf(r, expect), (): Turn => ({ kind: 'stop' })),
+      conv.ask({ message, requestedSchema: form }, tag, timeout, stop.signal).then((r) => turnOf(r, expect), (): Turn => ({ kind: 'stop' })),
       movedOn(ctx, s, stop.signal),
     ]);
   } finally {
@@ -97,6 +99,8 @@ export async function converse(ctx: McpContext, start: SessionState, conv: Conve
   let s = start;
   for (let turn = 0; turn < MAX_TURNS && !conv.signal.aborted; turn++) {
     s = await follow(service, s, ctx.maxWaitMs, (x) => x.phase !== 'planning', undefined, conv.signal);
+    // confirmed meanwhile (the answer reached another gateway process): follow it to the outcome
+    if (s.phase === 'executing' || s.phase === 'compensating') return follow(service, s, ctx.maxWaitMs, isTerminal, conv.report, conv.signal);
     const question = s.phase === 'awaiting_clarification' ? s.clarification : undefined;
     const plan = s.phase === 'awaiting_confirmation' ? s.plan : undefined;
     if (question && asksForContact(ctx.catalog, question.missing)) return s;
@@ -118,4 +122,16 @@ export async function converse(ctx: McpContext, start: SessionState, conv: Conve
     return follow(service, s, ctx.maxWaitMs, isTerminal, conv.report, conv.signal);
   }
   return s;
+}
+
+/**
+ * An answer to a form asked by a call in another gateway process (or one that ended): done here, as
+ * the caller's own request — the session service checks that the session is theirs. Its id is the
+ * message's idempotency key, so a retried answer is taken once.
+ */
+export async function answerElsewhere(ctx: Pick<McpContext, 'service' | 'identity' | 'token'>, tag: AskTag, id: string, result: ElicitResult): Promise<void> {
+  const turn = turnOf(result, tag.expect);
+  if (turn.kind === 'decline') await ctx.service.decline(ctx.identity, tag.sessionId);
+  else if (turn.kind === 'answer') await ctx.service.message(ctx.identity, tag.sessionId, ctx.token, turn.text, id);
+  else if (turn.kind === 'confirm' && tag.planHash) await ctx.service.confirm(ctx.identity, tag.sessionId, ctx.token, tag.planHash);
 }

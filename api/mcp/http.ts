@@ -8,11 +8,12 @@ import type { Identity } from '../identity.js';
 import { ApiError } from '../problem.js';
 import { mapTemporalError, type SessionService } from '../session-service.js';
 import { abilitiesFromSessionId, abilitiesOf, initializeParams, sessionIdFor } from './capabilities.js';
-import { PendingReplies } from './replies.js';
+import { PendingReplies, askedBy } from './replies.js';
+import { answerElsewhere } from './elicitation.js';
 import { serveMcp } from './server.js';
 import { WRITE_TOOLS } from './tools.js';
 import type { ToolName } from './schemas.js';
-import { JSONRPCMessageSchema, SUPPORTED_PROTOCOL_VERSIONS } from '@modelcontextprotocol/sdk/types.js';
+import { ElicitResultSchema, JSONRPCMessageSchema, SUPPORTED_PROTOCOL_VERSIONS, type JSONRPCMessage } from '@modelcontextprotocol/sdk/types.js';
 
 type Authed = Request & { identity: Identity; token: string };
 
@@ -59,6 +60,16 @@ function toolsCalled(body: unknown): string[] {
   return (Array.isArray(body) ? body : [body]).filter((m) => m?.method === 'tools/call').map((m) => String(m.params?.name));
 }
 
+/** An answer whose call is not open here: acted on when its id says what it is for; else dropped. */
+async function actOn(m: JSONRPCMessage, ctx: Parameters<typeof answerElsewhere>[0]): Promise<void> {
+  const id = (m as { id?: unknown }).id;
+  const tag = askedBy(id);
+  const result = ElicitResultSchema.safeParse((m as { result?: unknown }).result);
+  if (!tag || !result.success) return;
+  // the session may have moved on meanwhile (expired, answered another way): nothing to do then
+  await answerElsewhere(ctx, tag, String(id), result.data).catch(() => undefined);
+}
+
 export function mcpRouter(deps: McpDeps): Router {
   const replies = new PendingReplies();
   const router = express.Router();
@@ -68,7 +79,7 @@ export function mcpRouter(deps: McpDeps): Router {
     checkEnvelope(req);
     // an answer to an elicitation: handed to the open call that asked (only if this caller was asked)
     if (PendingReplies.isAnswers(req.body)) {
-      replies.deliver(req.body, owner);
+      for (const m of replies.deliver(req.body, owner)) await actOn(m, { service: deps.service, identity, token });
       return void res.status(202).end();
     }
     if (toolsCalled(req.body).some((t) => WRITE_TOOLS.includes(t as ToolName)) && !identity.scopes.includes(deps.writeScope)) {
