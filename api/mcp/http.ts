@@ -61,11 +61,13 @@ function toolsCalled(body: unknown): string[] {
 }
 
 /** An answer whose call is not open here: acted on when its id says what it is for; else dropped. */
-async function actOn(m: JSONRPCMessage, ctx: Parameters<typeof answerElsewhere>[0]): Promise<void> {
+async function actOn(m: JSONRPCMessage, ctx: Parameters<typeof answerElsewhere>[0], mayWrite: boolean): Promise<void> {
   const id = (m as { id?: unknown }).id;
   const tag = askedBy(id);
   const result = ElicitResultSchema.safeParse((m as { result?: unknown }).result);
   if (!tag || !result.success) return;
+  // a confirmation needs the write scope, whichever way it comes
+  if (tag.expect === 'confirm' && !mayWrite && result.data.action === 'accept') return;
   // the session may have moved on meanwhile (expired, answered another way): nothing to do then
   await answerElsewhere(ctx, tag, String(id), result.data).catch(() => undefined);
 }
@@ -79,7 +81,7 @@ export function mcpRouter(deps: McpDeps): Router {
     checkEnvelope(req);
     // an answer to an elicitation: handed to the open call that asked (only if this caller was asked)
     if (PendingReplies.isAnswers(req.body)) {
-      for (const m of replies.deliver(req.body, owner)) await actOn(m, { service: deps.service, identity, token });
+      for (const m of replies.deliver(req.body, owner)) await actOn(m, { service: deps.service, identity, token }, identity.scopes.includes(deps.writeScope));
       return void res.status(202).end();
     }
     if (toolsCalled(req.body).some((t) => WRITE_TOOLS.includes(t as ToolName)) && !identity.scopes.includes(deps.writeScope)) {
