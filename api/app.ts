@@ -17,6 +17,7 @@ import { signInThrottle } from './sign-in-throttle.js';
 import type { createMetrics } from './metrics.js';
 import type { TokenSeal } from '../codec/token-seal.js';
 import type { CodecConfig } from './codec-auth.js';
+import { MCP_PATH, RESOURCE_METADATA_PATH, mcpErrors, mcpRouter, resourceMetadata } from './mcp/http.js';
 
 export const GATEWAY_OPENAPI = loadYaml(readFileSync(new URL('./openapi.yaml', import.meta.url), 'utf8')) as Record<string, unknown>;
 
@@ -92,7 +93,7 @@ export function createGatewayApp(deps: GatewayDeps) {
   });
   // Failed sign-ins per client address: past the limit the address is refused before authentication.
   const failedSignIns = signInThrottle(options.authFailuresPerMinute);
-  app.use(['/v1', '/codec'], perClient, failedSignIns);
+  app.use(['/v1', '/codec', MCP_PATH], perClient, failedSignIns);
 
   app.use('/codec', codecRouter(deps.codec, options.codec, log));
 
@@ -127,6 +128,16 @@ export function createGatewayApp(deps: GatewayDeps) {
 
   app.get('/v1/actions', authenticate, limiter, (_req, res) => void res.json({ actions: catalog.views().filter((a) => a.safety !== 'blocked') }));
   app.use('/v1/sessions', authenticate, limiter, needsWrite, requireJson, json, sessionsRouter(service, options.maxWaitMs));
+  // MCP (Streamable HTTP, stateless): the same caller, limits and session service as /v1/sessions
+  app.get([RESOURCE_METADATA_PATH, '/.well-known/oauth-protected-resource'], resourceMetadata(options.writeScope));
+  app.use(
+    MCP_PATH,
+    authenticate,
+    limiter,
+    express.json({ limit: '64kb' }),
+    mcpRouter({ service, catalog, writeScope: options.writeScope, maxWaitMs: options.maxWaitMs }),
+    mcpErrors(options.writeScope),
+  );
 
   app.use((_req, _res, next) => next(new ApiError(404, 'NOT_FOUND', 'No such route.')));
   // eslint-disable-next-line @typescript-eslint/no-unused-vars

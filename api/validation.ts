@@ -41,14 +41,23 @@ function describe(e: ErrorObject): string {
 }
 
 export function validateBody<T>(name: keyof typeof schemas, body: unknown): T {
+  return check<T>(compiled[name], body);
+}
+
+function check<T>(validate: ReturnType<typeof ajv.compile>, body: unknown): T {
   const value = body === undefined ? {} : body;
-  const validate = compiled[name];
   if (!validate(value)) {
     const errors = (validate.errors ?? []).map((e) => ({ field: fieldOf(e), message: describe(e) }));
     const first = errors[0]!;
     throw new ApiError(400, 'VALIDATION', `${first.field} ${first.message}`, { errors });
   }
   return value as T;
+}
+
+/** A checker for another request schema (the MCP tools' arguments): the same VALIDATION answer as the routes. */
+export function validator<T>(schema: object): (body: unknown) => T {
+  const validate = ajv.compile(schema);
+  return (body) => check<T>(validate, body);
 }
 
 /** The documented upper bound of `?wait=` (api/openapi.yaml, README). */

@@ -95,6 +95,7 @@ if (!stopping) {
   console.log(`
   ROLLER iQ Booking Updates is running
     Gateway      ${gatewayUrl}   (API document: ${gatewayUrl}/v1/openapi.json)
+    MCP          ${gatewayUrl}/mcp   (Streamable HTTP; Authorization: Bearer <ROLLER token>)
     Temporal UI  http://localhost:${uiPort}
     Temporal     ${config.temporal.address}
     ROLLER API   ${config.roller.baseUrl}${sandboxLocal ? '  (sandbox; try token tok-staff-venue1)' : ''}

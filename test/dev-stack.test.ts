@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { inject } from 'vitest';
 import { freePort } from '../scripts/ports.js';
+import { mcpClient } from './helpers/mcp.js';
 
 const ROOT = new URL('..', import.meta.url).pathname;
 
@@ -51,6 +52,11 @@ describe('npm run dev', () => {
       // On failure, show what the stack printed: it is the only clue on a CI machine.
       expect(out, `npm run dev printed:\n${out}`).toContain(`Gateway      http://127.0.0.1:${gport}`);
       expect(out).toContain(`Temporal UI  http://localhost:${uiport}`);
+      // the printed MCP URL serves the tools to the official client
+      expect(out).toContain(`MCP          http://127.0.0.1:${gport}/mcp`);
+      const mcp = await mcpClient(`http://127.0.0.1:${gport}`);
+      expect((await mcp.listTools()).tools.map((t) => t.name)).toContain('update_booking');
+      await mcp.close();
       expect(await up(`http://127.0.0.1:${gport}/readyz`)).toBe(true);
       expect(await up(`http://localhost:${uiport}/`)).toBe(true);
       expect(await up(`http://127.0.0.1:${sport}/__sandbox/journal`)).toBe(true);

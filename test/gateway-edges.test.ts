@@ -231,7 +231,7 @@ describe('the HTTP server', () => {
 
 describe('error codes', () => {
   it('every code the gateway answers is in README and in the OpenAPI code enum, and nothing more', () => {
-    const files = ['api', 'api/routes'].flatMap((d) => readdirSync(join(ROOT, d)).filter((f) => f.endsWith('.ts')).map((f) => readFileSync(join(ROOT, d, f), 'utf8')));
+    const files = ['api', 'api/routes', 'api/mcp'].flatMap((d) => readdirSync(join(ROOT, d)).filter((f) => f.endsWith('.ts')).map((f) => readFileSync(join(ROOT, d, f), 'utf8')));
     const inCode = new Set<string>();
     for (const src of files) {
       for (const m of src.matchAll(/(?:ApiError|super)\(\s*\d{3},\s*'([A-Z_]+)'/g)) inCode.add(m[1]!);

@@ -68,6 +68,16 @@ describe('routes', () => {
     expect(d2.json.phase).toBe('declined');
   });
 
+  it('/mcp refusals and its protected-resource metadata (the tools themselves: test/mcp*.test.ts)', async () => {
+    const meta = await api('GET', '/.well-known/oauth-protected-resource/mcp', '/.well-known/oauth-protected-resource/mcp');
+    expect(meta.json.resource).toBe(`${stack.gatewayUrl}/mcp`);
+    const headers = { accept: 'application/json, text/event-stream' };
+    const list = { jsonrpc: '2.0', id: 1, method: 'tools/list', params: {} };
+    expect((await api('POST', '/mcp', '/mcp', { body: list, headers })).status).toBe(401);
+    const scoped = await api('POST', '/mcp', '/mcp', { token: 'tok-readonly-venue1', headers, body: { jsonrpc: '2.0', id: 2, method: 'tools/call', params: { name: 'confirm_booking_update', arguments: {} } } });
+    expect(scoped.status).toBe(403);
+  });
+
   it('start is idempotent on the session key', async () => {
     const body = { bookingId: 'bk-1002', message: 'add 2 adults', sessionKey: 'iq-turn-000123' };
     const a = await api('POST', '/v1/sessions?wait=20', '/v1/sessions', { token: STAFF, body });
