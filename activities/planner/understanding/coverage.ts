@@ -94,8 +94,10 @@ function markKnown(tokens: Token[], set: WordSet, covered: boolean[], extra?: Se
  * catalog's request words). Cue words ("more", "pm") count only in a clause where their kind of value
  * was found; withdrawal words ("forget", "leave") only in a clause with no value.
  */
-export function unplacedWords(text: string, claims: Claim[], own: Set<string>): { bearing: string[]; all: string[] } {
+export function unplacedWords(text: string, claims: Claim[], own: Set<string>, ticketWords: WordSet): { bearing: string[]; all: string[] } {
   const v = vocabulary();
+  // the booking's own words never stand for a number or a change of one ("little one", "more")
+  own = new Set([...own].filter((w) => !valueLike(w) && !v.modifiers.has(w)));
   const out: string[] = [];
   const all: string[] = [];
   for (const clause of clauses(text)) {
@@ -106,6 +108,10 @@ export function unplacedWords(text: string, claims: Claim[], own: Set<string>): 
     const hasValue = inClause(['time', 'count', 'contact']);
     if (inClause(['time'])) markKnown(toks, v.cues.time, covered);
     if (inClause(['count'])) markKnown(toks, v.cues.count, covered);
+    // ticket words belong to a count: "the kid, adult count is 4" leaves "kid" without one
+    const ticket = toks.map(() => false);
+    markKnown(toks, ticketWords, ticket);
+    if (inClause(['count'])) ticket.forEach((x, i) => (covered[i] ||= x));
     if (inClause(['contact'])) markKnown(toks, v.cues.contact, covered);
     if (!hasValue) markKnown(toks, v.cues.withdraw, covered);
     toks.forEach((t, i) => {
@@ -116,7 +122,7 @@ export function unplacedWords(text: string, claims: Claim[], own: Set<string>): 
     toks.forEach((t, i) => {
       if (covered[i]) return;
       all.push(t.text);
-      if (hasValue || valueLike(t.text) || v.modifiers.has(t.text)) out.push(t.text);
+      if (hasValue || valueLike(t.text) || v.modifiers.has(t.text) || ticket[i]) out.push(t.text);
     });
   }
   return { bearing: [...new Set(out)], all: [...new Set(all)] };

@@ -9,7 +9,7 @@ function lists() {
   if (!notNames) {
     const known = loadWordLists('known-words.yaml');
     const names = loadWordLists('names.yaml');
-    const general = Object.keys(known).filter((k) => !k.endsWith('-cues') && !['modifiers', 'age-words', 'phrases'].includes(k));
+    const general = Object.keys(known).filter((k) => !k.endsWith('-cues') && !['age-words', 'phrases'].includes(k));
     const words = new Set([...general.flatMap((k) => known[k]!), ...names.relations!, ...names['sentence-words']!]);
     notNames = { words, particles: new Set(names.particles) };
   }
@@ -31,5 +31,7 @@ export function notAName(value: string): string | undefined {
     if (words.has(w)) return `"${part}" is not part of a name`;
   }
   if (parts.every((p) => particles.has(p.toLowerCase()))) return 'only particles';
+  // "jordan lee alex morgan": two names side by side are asked, not joined
+  if (parts.filter((p) => !particles.has(p.toLowerCase())).length > 3) return 'more words than a name';
   return undefined;
 }

@@ -15,6 +15,7 @@ import { choose, clauses, normalise, titleCase, type Found } from './text.js';
 import { notAName } from './names.js';
 import { countryFor, dayFirstFor } from './locale.js';
 import { quoteWords, unplacedWords, type Claim } from './coverage.js';
+import type { WordSet } from './vocabulary.js';
 import { CORRECTION, GENERIC_GUESTS, TICKET_FAMILIES } from './lexicon.js';
 
 export interface Derived<T> {
@@ -183,6 +184,7 @@ export function readConversation(input: ReadingInput): Reading {
   let expect: Expect;
   let anyChange = false;
   const ownWords = bookingWords(booking, input.requestWords);
+  const ticketSet = ticketWordSet(booking);
   const ticketVocabulary = (booking?.items ?? []).flatMap((i) => [i.ticketType.toLowerCase(), `${i.ticketType.toLowerCase()}s`, ...i.ticketType.toLowerCase().split(/\s+/).filter((w) => w.length > 3)]);
 
   input.conversation.forEach((turn, index) => {
@@ -286,6 +288,10 @@ export function readConversation(input: ReadingInput): Reading {
     // "3pm … at 3": an hour without am/pm that another time of the turn states exactly is that time
     when.times = when.times.filter((f) => f.value.certain || !when.times.some((g) => g.value.certain && g.value.hour % 12 === f.value.hour % 12 && g.value.minute === f.value.minute));
     const timeChoice = choose(t, when.times, (a, b) => a.hour === b.hour && a.minute === b.minute && a.certain === b.certain);
+    // "not to saturday 12 december at 3pm": a day (or time) said not to be wanted, with nothing said in its
+    // place, takes the rest of its phrase with it — the time left over is not a new start on its own
+    const refused = (['days', 'times', 'shifts'] as const).filter((k) => when[k].some((f) => f.negated) && !when[k].some((f) => !f.negated));
+    const notWanted = refused.length > 0 && [...when.days, ...when.times, ...when.shifts].some((f) => !f.negated);
     if (shiftChoice.kind === 'one') {
       start.shift = shiftChoice.found;
       start.day = undefined;
@@ -314,6 +320,10 @@ export function readConversation(input: ReadingInput): Reading {
     } else if (timeChoice.kind === 'ambiguous') {
       start.ambiguous = { about: 'start', question: `Which time: ${timeChoice.options.map((o) => fmtTime(o.value)).join(' or ')}?` };
     }
+    if (notWanted) {
+      const said = [...when.days, ...when.times, ...when.shifts].filter((f) => f.negated).map((f) => `"${f.text}"`).join(', ');
+      start.ambiguous = { about: 'start', question: `You said not ${said}. Which day and time should it move to?`, expect: 'day' };
+    }
     if (when.dayPart && !start.time) start.dayPart = when.dayPart;
     {
       let rest = noContact;
@@ -330,6 +340,7 @@ export function readConversation(input: ReadingInput): Reading {
     // ---- guest counts
     if (booking) {
       const ticketOnly = (expect === 'ticket' || counts.some((s) => !s.itemId)) && counted.length === 0 ? bareTicket(t, booking) : undefined;
+      if (ticketOnly) claims.push({ start: 0, end: t.length, kind: 'count' });
       if (ticketOnly && counts.length) {
         for (const slot of counts) if (!slot.itemId) { slot.itemId = ticketOnly.itemId; slot.evidence = `${slot.evidence} + ${ticketOnly.word}`; }
       }
@@ -450,7 +461,7 @@ export function readConversation(input: ReadingInput): Reading {
     for (const [s0, e0] of c.spans) claims.push({ start: s0, end: e0, kind: 'contact' });
     for (const [s0, e0] of when.spans) claims.push({ start: s0, end: e0, kind: 'time' });
     for (const f of counted) claims.push({ start: f.start, end: f.end, kind: 'count' });
-    const unplaced = unplacedWords(t, claims, ownWords);
+    const unplaced = unplacedWords(t, claims, ownWords, ticketSet);
     const setNothing = start.day === before.day && start.time === before.time && start.shift === before.shift && counts.every((s) => before.counts.get(s) === s.evidence) && (['name', 'email', 'phone'] as const).every((f) => contact[f] === before.contact[f]);
     // "sorry its trinh not tran": a correction that sets nothing the reading understood puts every value in doubt
     const correcting = setNothing && CORRECTION.test(t);
@@ -544,6 +555,13 @@ function describedBooking(text: string, when: TurnWhenLike, bookingStart: DateTi
 
 type TurnWhenLike = { times: Array<Found<TimeValue>>; days: Array<Found<DayValue>> };
 
+/** Ticket words: the booking's own types, the families and the generic guest words ("people", "pax"). */
+function ticketWordSet(booking: RollerBooking | undefined): WordSet {
+  const entries = [...(booking?.items ?? []).flatMap((i) => [i.ticketType, `${i.ticketType}s`]), ...TICKET_FAMILIES.flat(), ...GENERIC_GUESTS]
+    .map((w) => w.toLowerCase()).filter((w) => !['more', 'others', 'of them'].includes(w));
+  return { words: new Set(entries.filter((w) => !w.includes(' '))), phrases: entries.filter((w) => w.includes(' ')).map((w) => w.split(' ')) };
+}
+
 /** A short answer that is only a name ("mia lopez", "Ana de Souza."), title-cased as typed. */
 function bareName(original: string): string | undefined {
   const text = original.trim().replace(/[.!]+$/, '').replace(/\s+/g, ' ');
@@ -557,7 +575,7 @@ function bookingWords(booking: RollerBooking | undefined, requestWords: string[]
   const text = [
     booking?.holder?.name, booking?.reference, booking?.bookingId,
     ...(booking?.items ?? []).flatMap((i) => [i.productName, i.ticketType, `${i.ticketType}s`]),
-    ...TICKET_FAMILIES.flat(), ...GENERIC_GUESTS, ...requestWords,
+    ...requestWords,
   ].filter(Boolean).join(' ').toLowerCase();
   const words = text.split(/[^\p{L}\p{N}'&.-]+/u).filter(Boolean);
   return new Set([...words, ...words.map((w) => `${w}'s`), ...words.map((w) => `${w}s`), ...words.flatMap((w) => w.split(/[-.]/))]);
