@@ -72,6 +72,34 @@ describe('truthful rollback (offline planner)', () => {
     expect(desc.searchAttributes.NeedsAttention).toEqual([true]);
   });
 
+  it('two sessions ask for the same guest count: the refused one is neither read back nor undone, the other completes untouched', async () => {
+    const a = await startSession(stack, 'add two kids');
+    const b = await startSession(stack, 'add two kids');
+    // a's write is held in ROLLER for 0.9 s; b is confirmed meanwhile and writes first
+    await injectFault(stack.sandboxUrl, { operationId: 'updateGuestCount', status: 200, delayMs: 900, times: 1 });
+    await confirmNoWait(stack, a.sessionId, a.plan.hash);
+    // the fault is used up once a's request is in ROLLER (held)
+    await until(async () => (await (await fetch(`${stack.sandboxUrl}/__sandbox/faults`)).json()).faults, (f: unknown[]) => f.length === 0);
+    const bEnd = (await confirm(stack, b.sessionId, b.plan.hash)).json;
+    const aEnd = await waitForPhase(stack, a.sessionId, TERMINAL);
+    expect(bEnd.phase).toBe('completed');
+    expect(aEnd.phase).toBe('rolled_back');
+    expect(aEnd.outcome.code).toBe('BOOKING_CHANGED');
+    expect(aEnd.outcome.message).toContain('changed by someone else');
+    expect(aEnd.outcome.message).toContain('Nothing had been changed.');
+    expect(aEnd.outcome.recovery).not.toContain(expect.stringContaining('In ROLLER'));
+    const j = await journal(stack.sandboxUrl);
+    // b's write, a's refused one (412), and nothing after: no read-back, no undo
+    expect(j.filter((e) => e.method !== 'GET').map((e) => `${e.idempotencyKey?.split(':')[0] === a.sessionId ? 'a' : 'b'}:${e.status}`)).toEqual(['b:200', 'a:412']);
+    const last412 = j.findIndex((e) => e.status === 412);
+    expect(j.slice(last412 + 1)).toEqual([]);
+    const booking = await sandboxBooking(stack.sandboxUrl, 'bk-1001');
+    expect(booking.items[0].quantity).toBe(8);
+    expect(booking.version).toBe('2');
+    const desc = await stack.client.workflow.getHandle(a.sessionId).describe();
+    expect(desc.searchAttributes.NeedsAttention).toEqual([false]);
+  });
+
   it('a step refused with 503 until its retries ran out is read back as not applied: no undo and no recovery line for it', async () => {
     const original = await sandboxBooking(stack.sandboxUrl, 'bk-1001');
     const s = await startSession(stack, CHAIN);
