@@ -38,8 +38,9 @@ function after(original: Booking, steps: Step[]) {
   for (const s of steps) {
     if (s.actionId === 'reschedule_booking') for (const i of v.items) i.start = Date.parse(String(s.params.newStart));
     else if (s.actionId === 'update_guest_count') v.items.find((i) => i.itemId === s.params.itemId)!.quantity = Number(s.params.quantity);
-    else if (s.actionId === 'update_contact_details') for (const f of ['name', 'email', 'phone']) if (s.params[f] !== undefined) v.holder[f] = s.params[f];
-    else throw new Error(`unexpected step ${s.actionId}`);
+    else if (s.actionId === 'update_contact_details') {
+      for (const f of ['name', 'email', 'phone']) if (s.params[f] !== undefined) v.holder[f] = s.params[f];
+    } else throw new Error(`unexpected step ${s.actionId}`);
   }
   return v;
 }
