@@ -62,7 +62,7 @@ async function injectRoundFault(stack: Stack, kind: Fault) {
     if (kind === 'delayed') await injectFault(stack.sandboxUrl, { operationId, status: 200, delayMs: 1500, times: 1 });
     else await injectFault(stack.sandboxUrl, { operationId, status: 502, when: 'after', times: 1 });
     // …and then ROLLER refuses writes for longer than a step may take (STEP_TIMEOUT_SECONDS)
-    if (kind === 'lost-then-down') await injectFault(stack.sandboxUrl, { operationId, status: 503, forMs: 4000 });
+    if (kind === 'lost-then-down') await injectFault(stack.sandboxUrl, { operationId, status: 503, forMs: 5000 });
   }
 }
 
@@ -132,7 +132,7 @@ describe('three sessions racing on one booking', () => {
   let stack: Stack;
   beforeAll(async () => {
     stack = await startStack({
-      env: { RATE_LIMIT_PER_MINUTE: '100000', ROLLER_API_TIMEOUT_MS: '1000', STEP_TIMEOUT_SECONDS: '3', COMPENSATION_MAX_BACKOFF_SECONDS: '1', COMPENSATION_RETRY_WINDOW_SECONDS: '60' },
+      env: { RATE_LIMIT_PER_MINUTE: '100000', ROLLER_API_TIMEOUT_MS: '1000', STEP_TIMEOUT_SECONDS: '4', COMPENSATION_MAX_BACKOFF_SECONDS: '1', COMPENSATION_RETRY_WINDOW_SECONDS: '60' },
     });
   });
   afterAll(async () => {
