@@ -13,11 +13,12 @@ import type {
   VerifyOutput,
 } from '../contracts/types.js';
 import type { Catalog } from '../catalog/importer.js';
-import { evaluate, evaluateMapping } from '../catalog/mapping.js';
+import { evaluateMapping } from '../catalog/mapping.js';
 import { ActionFailure } from './action-errors.js';
 import type { ActionRunner } from './action-runner.js';
 import { summarizeBooking } from './booking.js';
 import { readSessionBooking } from './booking-source.js';
+import { identifyWrite, versionOf } from './write-identity.js';
 import type { Planner } from './planner/planner.js';
 import type { Logger } from '../observability/logger.js';
 
@@ -40,25 +41,6 @@ function toFailure(e: unknown, retryAfterMaxMs = RETRY_AFTER_MAX_MS): never {
     });
   }
   throw e;
-}
-
-/** The version a write produced or a read returned: the ETag, else the body's `version`. */
-function versionOf(res: { etag?: string; body: unknown }): string | undefined {
-  const v = (res.body as { version?: unknown } | undefined)?.version;
-  if (typeof v === 'string' && v) return v;
-  return res.etag ? res.etag.replace(/^W\//, '').replace(/"/g, '') : undefined;
-}
-
-/** Same value as ROLLER stores it? Instants are compared as instants, everything else as text. */
-function sameValue(a: unknown, b: unknown): boolean {
-  const blank = (v: unknown) => v === undefined || v === null || v === '';
-  if (blank(a) || blank(b)) return blank(a) && blank(b);
-  if (typeof a === 'string' && typeof b === 'string' && /^\d{4}-\d{2}-\d{2}T/.test(a) && /^\d{4}-\d{2}-\d{2}T/.test(b)) {
-    const ta = Date.parse(a);
-    const tb = Date.parse(b);
-    if (!Number.isNaN(ta) && !Number.isNaN(tb)) return ta === tb;
-  }
-  return String(a) === String(b);
 }
 
 /** Heartbeats while a call is in flight, so a dead worker is noticed in seconds, not at the timeout. */
@@ -141,28 +123,13 @@ export function createActivities(deps: ActivityDeps) {
     },
 
     /**
-     * Did a step whose answer never came take effect? Read, not guessed: the action's capture read
-     * gives the version and the step's fields (its `changes` mapping, evaluated on what ROLLER has
-     * now). Same version as the step was sent against → no; the step's values in place → yes;
-     * an action whose effect cannot be read (no capture or no changes mapping) → unknown.
+     * Did this session's write happen? By the write's identity (activities/write-identity.ts): sent
+     * again under its idempotency key, else the booking's version against the one it was sent against.
      */
     async verifyStep(input: VerifyInput): Promise<VerifyOutput> {
-      const action = catalog.require(input.actionId);
-      if (!action.capture) return { tookEffect: 'unknown' };
       try {
-        const params = await evaluateMapping(action.capture.params ?? {}, { params: input.params, context: input.context });
-        const res = await runner.run(action.capture.action, params, input.context, { token: input.token });
-        const version = versionOf(res);
-        const out = (tookEffect: VerifyOutput['tookEffect']): VerifyOutput => ({ tookEffect, ...(version ? { version } : {}) });
-        if (version !== undefined && input.versionBefore !== undefined && version === input.versionBefore) return out('no');
-        if (!action.changes) return out('unknown');
-        const raw = await evaluate(action.changes, { params: input.params, before: res.body, context: input.context });
-        const changes = (Array.isArray(raw) ? raw : raw ? [raw] : []) as Array<{ field?: unknown; from?: unknown; to?: unknown }>;
-        const relevant = changes.filter((c) => c && c.field);
-        if (!relevant.length) return out('unknown');
-        // evaluated on the current booking, `from` is what ROLLER holds now
-        const result = out(relevant.every((c) => sameValue(c.from, c.to)) ? 'yes' : 'no');
-        log.info({ sessionId: input.context.sessionId, action: input.actionId, tookEffect: result.tookEffect }, 'step effect read back');
+        const result = await identifyWrite(catalog, runner, input);
+        log.info({ sessionId: input.context.sessionId, action: input.actionId, tookEffect: result.tookEffect, refusal: result.refusal?.code }, 'step effect read back');
         return result;
       } catch (e) {
         return fail(e);

@@ -342,7 +342,11 @@ export interface ExecuteOutput {
   version?: string;
 }
 
-/** Whether a step whose answer never arrived took effect, read back from ROLLER. */
+/**
+ * Did this session's write happen? Asked of ROLLER by the write's identity (never by values another
+ * writer can produce): the write is sent again with its idempotency key (a write that was applied is
+ * answered with its stored answer), else the booking's version is compared with the one it was sent against.
+ */
 export interface VerifyInput {
   actionId: string;
   params: Record<string, unknown>;
@@ -350,13 +354,17 @@ export interface VerifyInput {
   token: string;
   /** the version the step was sent against (its If-Match) */
   versionBefore?: string;
+  /** the step's idempotency key; without it a write cannot be identified and a moved version reads `unknown` */
+  idempotencyKey?: string;
 }
 
 export interface VerifyOutput {
-  /** yes: ROLLER shows the step's change; no: it does not; unknown: the action's effect cannot be read */
+  /** yes: this write was applied; no: it was not; unknown: whether it was cannot be established */
   tookEffect: 'yes' | 'no' | 'unknown';
-  /** the version read */
+  /** yes: the version this write produced (when the API reports it); otherwise the version read */
   version?: string;
+  /** no, because the write sent again was refused: the refusal (e.g. BOOKING_CHANGED) */
+  refusal?: ActionError;
 }
 
 export interface CaptureOutput {

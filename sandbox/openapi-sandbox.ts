@@ -2,7 +2,9 @@
 // against it (required path/query/header parameters, JSON bodies with ajv), and each operation is
 // answered by a handler keyed by operationId. Requests to operations without a handler get 501.
 // Test hooks under /__sandbox/: POST reset, GET|DELETE journal, POST|DELETE faults — the same
-// shapes as the ROLLER sandbox's, so tests check exactly-once writes the same way.
+// shapes as the ROLLER sandbox's, so tests check exactly-once writes the same way. An operation whose
+// document declares an `Idempotency-Key` header gets what such an API promises: a request repeating a
+// key is answered with the stored answer of the first (status and body), without touching the state.
 import express, { type Request, type Response } from 'express';
 import { Ajv } from 'ajv';
 import addFormatsImport from 'ajv-formats';
@@ -52,6 +54,7 @@ export async function createApiSandbox(opts: ApiSandboxOptions): Promise<ApiSand
   addFormats(ajv);
   const journal: JournalEntry[] = [];
   let faults: Fault[] = [];
+  const answered = new Map<string, OperationAnswer>();
   const app = express();
   app.disable('x-powered-by');
   app.use(express.json({ limit: '100kb', type: ['application/json', 'application/*+json'] }));
@@ -62,6 +65,7 @@ export async function createApiSandbox(opts: ApiSandboxOptions): Promise<ApiSand
     opts.reset?.();
     journal.length = 0;
     faults = [];
+    answered.clear();
     res.status(204).end();
   });
   hooks.get('/journal', (_req, res) => res.json({ entries: journal }));
@@ -101,8 +105,10 @@ export async function createApiSandbox(opts: ApiSandboxOptions): Promise<ApiSand
     const bodyRequired = op.op.requestBody?.required === true;
     const handler = opts.handlers[op.operationId];
     const route = `${basePath}${op.path.replace(/\{([^}]+)\}/g, ':$1')}`;
+    const idempotent = parameters.some((p) => p.in === 'header' && String(p.name).toLowerCase() === 'idempotency-key');
     app[op.method.toLowerCase() as 'get'](route, async (req: Request, res: Response) => {
-      const entry: JournalEntry = { seq: journal.length + 1, at: new Date().toISOString(), method: req.method, path: req.path, operationId: op.operationId, status: 0, replayed: false, wrote: false };
+      const idemKey = idempotent ? req.get('idempotency-key') || undefined : undefined;
+      const entry: JournalEntry = { seq: journal.length + 1, at: new Date().toISOString(), method: req.method, path: req.path, operationId: op.operationId, ...(idemKey ? { idempotencyKey: idemKey } : {}), status: 0, replayed: false, wrote: false };
       const answer = (a: OperationAnswer) => {
         entry.status = a.status;
         entry.wrote = a.wrote;
@@ -124,6 +130,20 @@ export async function createApiSandbox(opts: ApiSandboxOptions): Promise<ApiSand
         return answer({ status: 400, wrote: false, body: opts.errorBody(400, 'BAD_REQUEST', why) });
       }
       if (!handler) return answer({ status: 501, wrote: false, body: opts.errorBody(501, 'NOT_IMPLEMENTED', `${op.operationId} is not implemented by this sandbox`) });
+      const storeKey = idemKey ? `${op.operationId}|${req.path}|${idemKey}` : undefined;
+      // the first request under a key is answered by the handler, and its answer kept for the repeats
+      const run = (): OperationAnswer => {
+        const prior = storeKey ? answered.get(storeKey) : undefined;
+        if (prior) {
+          entry.replayed = true;
+          res.set('Idempotent-Replayed', 'true');
+          return { ...prior, wrote: false };
+        }
+        const done = handler({ operationId: op.operationId, params: req.params as Record<string, string>, query: req.query as Record<string, unknown>, headers: req.headers, body: req.body });
+        if (storeKey && done.status < 500) answered.set(storeKey, structuredClone(done));
+        return done;
+      };
+      // faults first: an API that is down cannot replay answers either
       const fault = faults.find((f) => f.operationId === op.operationId && f.times > 0);
       if (fault && fault.skip > 0) fault.skip--;
       else if (fault) {
@@ -131,11 +151,11 @@ export async function createApiSandbox(opts: ApiSandboxOptions): Promise<ApiSand
         if (fault.delayMs) await new Promise((r) => setTimeout(r, fault.delayMs));
         const error = { status: fault.status, body: opts.errorBody(fault.status, fault.code ?? 'INTERNAL_SERVER_ERROR', 'injected fault') };
         if (fault.when === 'before') return answer({ ...error, wrote: false });
-        const done = handler({ operationId: op.operationId, params: req.params as Record<string, string>, query: req.query as Record<string, unknown>, headers: req.headers, body: req.body });
-        return answer({ ...error, wrote: done.wrote });
+        // a lost reply: the request is handled (and its answer kept), the caller gets the error
+        return answer({ ...error, wrote: run().wrote });
       }
       try {
-        answer(handler({ operationId: op.operationId, params: req.params as Record<string, string>, query: req.query as Record<string, unknown>, headers: req.headers, body: req.body }));
+        answer(run());
       } catch (e) {
         answer({ status: 500, wrote: false, body: opts.errorBody(500, 'INTERNAL_SERVER_ERROR', (e as Error).message) });
       }

@@ -14,7 +14,7 @@ import addFormatsImport from 'ajv-formats';
 import { loadCatalog, loadSpec } from '../catalog/importer.js';
 import { createOctoSandbox, OCTO_KEY, OCTO_SPEC, type OctoSandbox } from '../sandbox/octo.js';
 import { call, injectFault, journal, listen, startStack, STAFF, type Stack } from './helpers/stack.js';
-import { confirm, startSession } from './helpers/session.js';
+import { confirm, startSession, waitForPhase } from './helpers/session.js';
 
 const addFormats = addFormatsImport as unknown as (ajv: Ajv) => Ajv;
 const OCTO_DIR = new URL('../catalog/octo', import.meta.url).pathname;
@@ -159,5 +159,42 @@ describe('an OCTO booking through the gateway (scripted planner)', () => {
     const updates = (await octoJournal()).filter((e) => e.operationId === 'bookingUpdate');
     // forward reschedule (wrote), the failing notes change (no effect), the undo (wrote) — nothing twice
     expect(updates.map((e) => `${e.status} ${e.wrote}`)).toEqual(['200 true', '422 false', '200 true']);
+  });
+
+  it('a reschedule applied but whose answer was lost is asked about by its key and undone exactly once', async () => {
+    await fetch(`${octoUrl}/__sandbox/reset`, { method: 'POST' });
+    const start = await startSession(stack, MOVE, 'octo-bk-1');
+    expect(start.phase, JSON.stringify(start)).toBe('awaiting_confirmation');
+    // the PATCH is applied but its answer lost; the supplier then fails the step's every retry (5 attempts)
+    await injectFault(octoUrl, { operationId: 'bookingUpdate', status: 502, when: 'after', times: 1 });
+    await injectFault(octoUrl, { operationId: 'bookingUpdate', status: 503, times: 4 });
+    await confirm(stack, start.sessionId, start.plan.hash);
+    const end = await waitForPhase(stack, start.sessionId, ['rolled_back', 'needs_attention', 'failed', 'completed'], 40_000);
+    expect(end.phase, JSON.stringify(end)).toBe('rolled_back');
+    expect(end.outcome.message).toMatch(/Undone: Octo update booking: start .*Sat 12 Dec 15:00/);
+    expect(end.outcome.message).toContain('The booking is as it was.');
+    const b = octo.bookings.get('octo-bk-1')!;
+    expect(b.availabilityId).toBe('2026-12-11T10:00:00+11:00');
+    const updates = (await octoJournal()).filter((e) => e.operationId === 'bookingUpdate');
+    // the lost write, four refused retries, the question by key (answered with the stored answer), the one undo
+    expect(updates.filter((e) => e.wrote).map((e) => e.status)).toEqual([502, 200]);
+    expect(updates.filter((e) => e.replayed)).toHaveLength(1);
+    expect(updates.find((e) => e.replayed)!.idempotencyKey).toBe(updates[0]!.idempotencyKey);
+  });
+
+  it('an update the supplier refused every time is read back through the booking mapping as not applied: nothing undone', async () => {
+    await fetch(`${octoUrl}/__sandbox/reset`, { method: 'POST' });
+    const start = await startSession(stack, MOVE, 'octo-bk-1');
+    // the step's five attempts all get 503; read back, the mapped version (utcUpdatedAt) has not moved
+    await injectFault(octoUrl, { operationId: 'bookingUpdate', status: 503, times: 5 });
+    await confirm(stack, start.sessionId, start.plan.hash);
+    const end = await waitForPhase(stack, start.sessionId, ['rolled_back', 'needs_attention', 'failed', 'completed'], 40_000);
+    expect(end.phase, JSON.stringify(end)).toBe('rolled_back');
+    expect(end.outcome.message).toContain('Nothing had been changed.');
+    expect(end.outcome.recovery.join(' ')).not.toContain('could not be checked');
+    const j = await octoJournal();
+    expect(j.filter((e) => e.wrote)).toEqual([]);
+    // decided by the read, not by sending the update a sixth time
+    expect(j.filter((e) => e.operationId === 'bookingUpdate')).toHaveLength(5);
   });
 });

@@ -42,4 +42,16 @@ describe('replay of recorded histories', () => {
     }
     expect(results).toEqual(names.map((id) => ({ id, error: undefined })));
   });
+
+  // `write-identity/` holds rollbacks recorded after the `write-identity` patch: a refused step that is
+  // neither read back nor undone, and a lost answer asked about by the write's idempotency key.
+  it('replays the rollbacks recorded after write-identity without a determinism error', async () => {
+    const names = ['refused', 'rolled_back'];
+    const histories = names.map((name) => ({ workflowId: name, history: proto.temporal.api.history.v1.History.decode(readFileSync(`${DIR}write-identity/${name}.pb`)) }));
+    const results = [];
+    for await (const r of Worker.runReplayHistories({ workflowBundle: { codePath: inject('workflowBundlePath') }, dataConverter: dataConverter(KEYS) }, histories)) {
+      results.push({ id: r.workflowId, error: r.error ? String(r.error) : undefined });
+    }
+    expect(results).toEqual(names.map((id) => ({ id, error: undefined })));
+  });
 });

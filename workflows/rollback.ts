@@ -1,12 +1,16 @@
 // Rolling back a failed plan so that the outcome says exactly what happened (DESIGN §5):
-// - whether the failed step took effect is read back from ROLLER, not guessed from a status code;
+// - a failed step that ROLLER refused (412 BOOKING_CHANGED or another 4xx about the write) did not
+//   happen: nothing is read back and nothing undone (patch `write-identity`);
+// - whether a failed step whose answer never came took effect is asked of ROLLER by the write's
+//   identity (its idempotency key, or an unmoved version), never by comparing values another writer
+//   can produce; when it cannot be established, the step is reported, never undone on a guess;
 // - every undo carries If-Match on the version this service's last write produced, so an undo never
 //   overwrites someone else's change (a 412 stops the rollback and says so);
 // - undo attempts keep going for a long window with capped backoff (ROLLER may be down for a while),
 //   their progress published in the session state;
 // - irreversible steps that ran are named as what could not be undone.
 // Workflow code: deterministic, all I/O through activities.
-import { sleep, type ActivityInterfaceFor, type ActivityOptions } from '@temporalio/workflow';
+import { patched, sleep, type ActivityInterfaceFor, type ActivityOptions } from '@temporalio/workflow';
 import type { Activities } from '../activities/index.js';
 import type { ActionError, ExecutionSettings, Outcome, Phase, PlanStep, SessionContext, StepStatus, UndoProgress } from '../contracts/types.js';
 import { maskText } from '../observability/redact.js';
@@ -23,7 +27,7 @@ export interface StackEntry {
   ifMatch?: string;
   /** the step failed: whether it took effect is read back before anything is undone */
   failed?: boolean;
-  /** a definitive refusal (4xx) of the failed step: the legacy path drops it without reading */
+  /** a definitive refusal (4xx) of the failed step: it did not happen (no read-back, no undo) */
   refused?: boolean;
 }
 
@@ -72,7 +76,10 @@ export function describeChange(step: PlanStep): string {
 }
 
 export async function rollBack(input: RollbackInput): Promise<RollbackResult> {
-  const { io, settings, context, token, failure, setStep, setProgress } = input;
+  const { io, settings, context, token, setStep, setProgress } = input;
+  // sessions that began their rollback before `write-identity` finish it as they began (replay)
+  const byIdentity = patched('write-identity');
+  let failure = input.failure;
   const giveUpAt = Date.now() + settings.compensationWindowMs;
   const baseOpts = { scheduleToCloseTimeout: settings.stepTimeoutMs, retry: { maximumAttempts: 1 } } satisfies ActivityOptions;
   const VERIFY: ActivityOptions = { ...baseOpts, startToCloseTimeout: '30s' };
@@ -113,7 +120,7 @@ export async function rollBack(input: RollbackInput): Promise<RollbackResult> {
   for (const entry of [...input.stack].reverse()) {
     const { step } = entry;
     const failedHere = entry.failed === true;
-    const stepError = failedHere ? failure.error : undefined;
+    let stepError = failedHere ? failure.error : undefined;
     const summary = (verb: string) => `${verb} step ${n(step)}/${input.stepCount}: ${step.actionId}`;
     if (blocked) {
       setStep(step.index, failedHere ? 'failed' : 'compensation_failed', stepError ?? { code: 'NOT_UNDONE', message: 'Not undone automatically.', retryable: false });
@@ -123,24 +130,36 @@ export async function rollBack(input: RollbackInput): Promise<RollbackResult> {
       }
       continue;
     }
+    if (failedHere && byIdentity && entry.refused) {
+      // a refusal is final: the write did not happen, so there is nothing to read back or undo
+      setStep(step.index, 'failed', stepError);
+      continue;
+    }
     if (failedHere) {
       setStep(step.index, 'compensating', stepError);
+      const identity = byIdentity ? { idempotencyKey: `${context.sessionId}:${input.planHash}:${step.index}` } : {};
       const read = await durably(step.index, () =>
-        io.verifyStep.executeWithOptions({ ...VERIFY, summary: summary('Check') }, [{ actionId: step.actionId, params: step.params, context, token, versionBefore: entry.ifMatch }]),
+        io.verifyStep.executeWithOptions({ ...VERIFY, summary: summary('Check') }, [{ actionId: step.actionId, params: step.params, context, token, versionBefore: entry.ifMatch, ...identity }]),
       );
       if (!read.ok || read.value.tookEffect === 'unknown') {
         setStep(step.index, 'failed', stepError);
-        const why = read.ok ? 'its effect cannot be read from ROLLER' : read.error.message;
+        const why = read.ok ? 'ROLLER cannot tell whether this write was applied' : read.gaveUp ? `ROLLER could not be reached for ${duration(settings.compensationWindowMs)}: ${read.error.message}` : read.error.message;
         recovery.push(`In ROLLER, booking ${ref}: whether step ${n(step)} (${step.title}) took effect could not be checked (${why}). If it did, ${undoText(step)}.`);
         notUndone.push(`${step.title} (may have taken effect)`);
         blocked = { kind: 'unverified', stepNumber: n(step) };
         continue;
       }
       if (read.value.tookEffect === 'no') {
+        // sent again, the write was refused (e.g. someone else changed the booking): that is its outcome
+        if (byIdentity && read.value.refusal) {
+          failure = { step: failure.step, error: read.value.refusal };
+          stepError = failure.error;
+        }
         setStep(step.index, 'failed', stepError);
         continue;
       }
-      // it took effect although its answer said otherwise (or never came): undo it like the others
+      // this session's write took effect although its answer never came: undo it like the others,
+      // If-Match on the version that write produced (a later change by anyone else refuses the undo)
       if (read.value.version) expected = read.value.version;
     }
     setStep(step.index, 'compensating', stepError);

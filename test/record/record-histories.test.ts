@@ -91,4 +91,26 @@ describe('record histories', () => {
     expect(final.phase).toBe('needs_attention');
     await save('truthful-rollback/needs_attention', s.sessionId);
   });
+
+  // Recorded after the `write-identity` patch into write-identity/; record only these with
+  // `npx vitest run --config vitest.record.config.ts -t "write identity"`.
+  it('write identity: a refused step is final (no read-back), the earlier steps are undone', async () => {
+    await reset();
+    mkdirSync(`${DIR}write-identity`, { recursive: true });
+    const s = await startSession(stack, CHAIN);
+    await injectFault(stack.sandboxUrl, { operationId: 'updateContactDetails', status: 412, code: 'BOOKING_CHANGED' });
+    expect((await confirm(stack, s.sessionId, s.plan.hash)).json.phase).toBe('rolled_back');
+    await save('write-identity/refused', s.sessionId);
+  });
+  it('write identity: a lost answer is asked about by key, found applied and undone', async () => {
+    await reset();
+    mkdirSync(`${DIR}write-identity`, { recursive: true });
+    const s = await startSession(stack, CHAIN);
+    // the guest count is written, its answer lost, and its 4 retries refused: the rollback asks by key
+    await injectFault(stack.sandboxUrl, { operationId: 'updateGuestCount', status: 502, when: 'after', times: 1 });
+    await injectFault(stack.sandboxUrl, { operationId: 'updateGuestCount', status: 503, times: 4 });
+    await confirm(stack, s.sessionId, s.plan.hash);
+    expect((await waitForPhase(stack, s.sessionId, ['rolled_back'], 40_000)).phase).toBe('rolled_back');
+    await save('write-identity/rolled_back', s.sessionId);
+  });
 });
