@@ -130,7 +130,9 @@ describe('the conversation', () => {
   it('contact details: the latest value, the old one replaced, a surname kept with the first name', () => {
     expect(read(['email is x@y.com no wait its z@y.com']).contact.email?.value).toBe('z@y.com');
     expect(read(['her old number 0412 345 678 is dead, new one is 0412 345 679']).contact.phone?.value).toBe('+61412345679');
-    expect(read(['surname is now tran']).contact.name?.value).toBe('Linh Tran');
+    // a surname alone is proposed with the first name and asked (issue 19), never written on a guess
+    expect(read(['surname is now tran']).contact.name).toBeUndefined();
+    expect(read(['surname is now tran']).asks.map((a) => a.question).join(' ')).toContain('"Linh Tran"');
     expect(read(['the name is wrong, should be Linh Ngyuen']).contact.name?.value).toBe('Linh Ngyuen');
     expect(read(['ph (02) 9876 5432']).contact.phone?.value).toBe('+61298765432');
   });

@@ -37,7 +37,7 @@ interface Vocabulary {
 }
 
 let vocab: Vocabulary | undefined;
-const SPECIAL = ['time-cues', 'count-cues', 'contact-cues', 'withdraw-cues', 'modifiers', 'age-words'];
+const SPECIAL = ['time-cues', 'count-cues', 'contact-cues', 'withdraw-cues', 'modifiers', 'age-words', 'guest-verbs'];
 
 function vocabulary(): Vocabulary {
   if (!vocab) {

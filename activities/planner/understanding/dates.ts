@@ -218,7 +218,7 @@ export function readWhen(text: string, ctx: WhenContext, expect?: 'time' | 'day'
     // "12/5" months away, when 5 December is days away: the other order is as likely a slip
     const other = day !== month && day <= 12 && !m[4] ? withYear(ctx, day, month) : undefined;
     const far = (d: DayValue | undefined) => (d?.kind === 'date' ? d.date.diff(today, 'days').days : Infinity);
-    if (other && far(v) > 90 && far(other) <= 60 && !weekdayWord) {
+    if (other && v.kind === 'date' && far(v) > 90 && far(other) <= 60 && !weekdayWord) {
       addDay(m, { kind: 'invalid', why: `"${m[0]}" reads as ${(v as { date: DateTime }).date.toFormat('d LLLL yyyy')} here, but could be ${(other as { date: DateTime }).date.toFormat('d LLLL')}` });
       continue;
     }

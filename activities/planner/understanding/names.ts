@@ -9,7 +9,7 @@ function lists() {
   if (!notNames) {
     const known = loadWordLists('known-words.yaml');
     const names = loadWordLists('names.yaml');
-    const general = Object.keys(known).filter((k) => !k.endsWith('-cues') && !['age-words', 'phrases'].includes(k));
+    const general = Object.keys(known).filter((k) => !k.endsWith('-cues') && !['age-words', 'phrases', 'guest-verbs'].includes(k));
     const words = new Set([...general.flatMap((k) => known[k]!), ...names.relations!, ...names['sentence-words']!]);
     notNames = { words, particles: new Set(names.particles) };
   }

@@ -15,7 +15,7 @@ import { choose, clauses, normalise, titleCase, type Found } from './text.js';
 import { notAName } from './names.js';
 import { countryFor, dayFirstFor } from './locale.js';
 import { quoteWords, unplacedWords, type Claim } from './coverage.js';
-import type { WordSet } from './vocabulary.js';
+import { loadWordLists, type WordSet } from './vocabulary.js';
 import { CORRECTION, GENERIC_GUESTS, TICKET_FAMILIES } from './lexicon.js';
 
 export interface Derived<T> {
@@ -348,7 +348,8 @@ export function readConversation(input: ReadingInput): Reading {
       // ticket word of the same turn; then counts are grouped by the item they resolve to
       // "can we make it 11": a number with no ticket word, no change word and no question about guests
       // could be guests, an hour or a date — asked, never guessed
-      const bare = counted.filter((f) => !f.negated && f.value.ticketWord === undefined && f.value.mode !== 'delta');
+      const guestVerbs = new Set(loadWordLists('known-words.yaml')['guest-verbs']);
+      const bare = counted.filter((f) => !f.negated && f.value.ticketWord === undefined && f.value.mode !== 'delta' && !t.split(/\W+/).some((w) => guestVerbs.has(w)));
       if (bare.length && expect !== 'count' && expect !== 'ticket' && counts.length === 0 && !counted.some((f) => f.value.ticketWord)) {
         countAsk = { about: 'count', question: `What should be ${bare[0]!.value.n ?? 'that number'}: the number of guests, the time or the date?` };
         anyChange = true;
@@ -409,7 +410,8 @@ export function readConversation(input: ReadingInput): Reading {
       const liveNums = counted.filter((f) => !f.negated);
       const tailFrom = liveNums.length ? Math.max(...liveNums.map((f) => f.end)) : 0;
       const markers = [...t.slice(tailFrom).matchAll(/\b(?:sorry|no|nah|wait|actually|i mean|i meant|oops)\b/g)];
-      const tail = markers.length ? t.slice(tailFrom + markers[markers.length - 1]!.index!) : t.slice(tailFrom);
+      const tailStart = markers.length ? tailFrom + markers[markers.length - 1]!.index! : tailFrom;
+      const tail = t.slice(tailStart);
       const named = booking.items.flatMap((i) => itemWords(i).map((w) => ({ i, w })))
         .flatMap(({ i, w }) => [...tail.matchAll(new RegExp(`\\b${w.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\b`, 'g'))].map((m) => ({ i, negated: /\bnot\s+(?:the\s+)?$/.test(tail.slice(0, m.index)) })));
       const wanted = [...new Set(named.filter((n) => !n.negated).map((n) => n.i.itemId))];
@@ -420,6 +422,8 @@ export function readConversation(input: ReadingInput): Reading {
         last.itemId = item.itemId;
         last.word = item.ticketType.toLowerCase();
         last.evidence = `${last.evidence} + ${tail.trim()}`;
+        // the ticket words of the correction were read: they are the count's
+        claims.push({ start: tailStart, end: t.length, kind: 'count' });
       }
     }
 
