@@ -103,6 +103,9 @@ export function readCounts(text: string, masked: Array<[number, number]>, ticket
       const old = /^\s*(?:->|→|=>|>|-+>)\s*\d/.test(body.slice(at + m[2]!.length));
       found.push({ start: c.start + at, end: c.start + at + m[2]!.length, text: body.trim(), value, negated: old || clauseNegated || negatedAt(t, c.start + at) });
     }
+    // "only 1 kid adult coming", "reduce kids adults by one": one number, two ticket types — which?
+    const families = new Set(ticketHits.filter((h) => !GENERIC_GUESTS.includes(h[1]!)).map((h) => (familyOf(h[1]!) ?? [h[1]!])[0]));
+    if (nums.length === 1 && families.size > 1 && !swap) for (const f of found) f.value = { ...f.value, competing: true };
     // "maybe 3, not sure yet": a count the person is unsure of is asked, not planned
     if (/\b(?:maybe|not sure|unsure|possibly|probably|might be|perhaps|tbc|tbd|i think|i guess|give or take)\b/.test(body)) {
       for (const f of found) f.value = { ...f.value, competing: true };
