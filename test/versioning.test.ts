@@ -66,6 +66,20 @@ async function currentBuild() {
   const a = d.workerDeploymentInfo?.versionSummaries?.find((v) => v.deploymentVersion?.buildId === buildA());
   return { current: d.workerDeploymentInfo?.routingConfig?.currentDeploymentVersion?.buildId, statusOfA: a?.status };
 }
+/** sessions still running on a build, counted by Temporal visibility (the README's drain query) */
+async function runningOn(buildId: string) {
+  return (await stack.client.workflow.count(`TemporalWorkerDeploymentVersion="${stack.deployment.name}:${buildId}" AND ExecutionStatus="Running"`)).count;
+}
+/** visibility is eventually consistent: read until the value is as expected or 10 s have passed */
+async function eventually<T>(read: () => Promise<T>, ok: (v: T) => boolean): Promise<T> {
+  const deadline = Date.now() + 10_000;
+  let v = await read();
+  while (!ok(v) && Date.now() < deadline) {
+    await new Promise((r) => setTimeout(r, 250));
+    v = await read();
+  }
+  return v;
+}
 /** the session's effective writes: one per idempotency key, none repeated */
 async function writesOf(sessionId: string) {
   const writes = (await journal(stack.sandboxUrl)).filter((e) => e.wrote && e.idempotencyKey?.startsWith(sessionId));
@@ -136,6 +150,8 @@ describe('sessions pinned to the build that started them', () => {
     expect((await versioningOf(waitingAnswer.sessionId)).pendingTask?.state).toBe(temporal.api.enums.v1.PendingWorkflowTaskState.PENDING_WORKFLOW_TASK_STATE_SCHEDULED);
     expect(await currentBuild()).toEqual({ current: buildB(), statusOfA: temporal.api.enums.v1.WorkerDeploymentVersionStatus.WORKER_DEPLOYMENT_VERSION_STATUS_DRAINING });
     expect(await writesOf(waitingAnswer.sessionId)).toMatchObject({ count: 0 });
+    // the README's drain query: sessions still running on build A
+    expect(await eventually(() => runningOn(buildA()), (n) => n === 1)).toBe(1);
 
     // an A worker comes back: it does not take "current" back from B, and the session finishes on A
     await stack.startWorker();
@@ -146,5 +162,6 @@ describe('sessions pinned to the build that started them', () => {
     expect(final.phase).toBe('completed');
     expect(await ranOn(waitingAnswer.sessionId)).toMatchObject({ builds: [buildA()], failedTasks: 0 });
     expect(await writesOf(waitingAnswer.sessionId)).toEqual({ count: 1, distinct: 1, ops: ['rescheduleBooking'] });
+    expect(await eventually(() => runningOn(buildA()), (n) => n === 0)).toBe(0);
   }, 45_000);
 });
