@@ -5,6 +5,7 @@
 // session waits, visibly pinned, and finishes when an A worker returns.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { inject } from 'vitest';
 import { bundleWorkflowCode, NativeConnection, Worker } from '@temporalio/worker';
 import proto from '@temporalio/proto';
@@ -85,6 +86,27 @@ async function writesOf(sessionId: string) {
   const writes = (await journal(stack.sandboxUrl)).filter((e) => e.wrote && e.idempotencyKey?.startsWith(sessionId));
   return { count: writes.length, distinct: new Set(writes.map((w) => w.idempotencyKey)).size, ops: writes.map((w) => w.operationId).sort() };
 }
+
+describe('the default build id', () => {
+  const code = () => readFileSync(inject('workflowBundlePath'), 'utf8');
+  /** the same bundle as if checked out elsewhere: only the inline source map's file paths differ */
+  const movedTo = (bundle: string, dir: string) =>
+    bundle.replace(/(sourceMappingURL=data:application\/json;charset=utf-8;base64,)(\S+)/, (_m, head: string, b64: string) => {
+      const map = Buffer.from(b64, 'base64').toString('utf8');
+      expect(map).toContain(process.cwd());
+      return head + Buffer.from(map.split(process.cwd()).join(dir)).toString('base64');
+    });
+
+  it('is the same wherever the code is checked out, and changes with any change to the workflow code', () => {
+    const here = code();
+    expect(buildIdOf(here)).toMatch(/^[0-9a-f]{20}$/);
+    expect(buildIdOf(movedTo(here, '/srv/elsewhere'))).toBe(buildIdOf(here));
+    // one message of the session workflow's code, one character longer
+    const edited = here.replace('WRONG_PHASE: the session is', 'WRONG_PHASE: the session is:');
+    expect(edited).not.toBe(here);
+    expect(buildIdOf(edited)).not.toBe(buildIdOf(here));
+  });
+});
 
 describe('sessions pinned to the build that started them', () => {
   let waitingConfirm: { sessionId: string; plan: { hash: string } };

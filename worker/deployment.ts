@@ -15,10 +15,12 @@ type Service = Pick<T.api.workflowservice.v1.WorkflowService, 'describeWorkerDep
 /**
  * The default build id: a hash of the bundled workflow code. It changes exactly when the code a
  * session replays changes (our workflows, what they import, the SDK's workflow runtime), and stays
- * the same across restarts, machines and activity-only changes.
+ * the same across restarts, machines and activity-only changes. The inline source map is left out:
+ * it names the absolute path of every source file, i.e. where the code happens to be checked out.
  */
 export function buildIdOf(workflowCode: string): string {
-  return createHash('sha256').update(workflowCode).digest('hex').slice(0, 20);
+  const code = workflowCode.replace(/^\/\/# sourceMappingURL=.*$/gm, '');
+  return createHash('sha256').update(code).digest('hex').slice(0, 20);
 }
 
 /**
