@@ -2,7 +2,8 @@
 // Build A (the real workflow) holds two sessions, one waiting for a confirmation and one for an
 // answer; build B, whose session workflow cannot replay A's histories, becomes current; new
 // sessions run on B while A's sessions finish on A (each write once). With A's workers gone, A's
-// session waits, visibly pinned, and finishes when an A worker returns.
+// session waits, visibly pinned, and finishes when an A worker returns. The default build id is a
+// hash of the workflow code alone (not of where it is checked out).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
