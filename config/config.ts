@@ -146,6 +146,24 @@ function codecConfig(env: Env, production: boolean) {
   };
 }
 
+/**
+ * The Worker Deployment this worker joins (Temporal Worker Versioning). A session is pinned to the
+ * build that started it, so the build id must change whenever the workflow code does: by default it
+ * is a hash of the workflow bundle, computed by the worker. A new build becomes the deployment's
+ * current version by itself only when `TEMPORAL_WORKER_MAKE_CURRENT` says so (default: outside
+ * production); in production operators switch with `temporal worker deployment set-current-version`.
+ */
+function workerDeployment(env: Env, production: boolean) {
+  const name = str(env, 'TEMPORAL_WORKER_DEPLOYMENT', 'booking-updates');
+  // Temporal joins name and build id with "." in its older API, so a name holds none
+  if (!/^[A-Za-z0-9_-]{1,63}$/.test(name)) throw new ConfigError('TEMPORAL_WORKER_DEPLOYMENT', `must be 1-63 letters, digits, _ or - (no dots), got "${name}"`);
+  const buildId = optional(env, 'TEMPORAL_WORKER_BUILD_ID');
+  if (buildId !== undefined && (!/^[A-Za-z0-9._-]{1,63}$/.test(buildId) || buildId.startsWith('__'))) {
+    throw new ConfigError('TEMPORAL_WORKER_BUILD_ID', `must be 1-63 letters, digits, . _ or - and not start with "__", got "${buildId}"`);
+  }
+  return { name, buildId, makeCurrent: bool(env, 'TEMPORAL_WORKER_MAKE_CURRENT', !production) };
+}
+
 export const PROVIDERS = ['google', 'ollama', 'scripted', 'offline'] as const;
 export type ProviderName = (typeof PROVIDERS)[number];
 
@@ -188,6 +206,8 @@ export function loadConfig(env: Env = process.env) {
       /** full connection options (TLS, API key, gRPC metadata) from Temporal's env/profile config */
       connection: temporalConnect.connectionOptions,
       taskQueue: str(env, 'TEMPORAL_TASK_QUEUE', 'booking-updates'),
+      /** Worker Versioning: deployment name, build id (undefined: a hash of the workflow bundle), auto-promotion */
+      deployment: workerDeployment(env, production),
     },
     gateway: {
       host: str(env, 'GATEWAY_HOST', '127.0.0.1'),

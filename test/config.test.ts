@@ -17,6 +17,14 @@ describe('configuration', () => {
     expect(c.session.execution).toEqual({ stepTimeoutMs: 120_000, compensationWindowMs: 21_600_000, compensationMaxBackoffMs: 300_000 });
   });
 
+  it('joins the booking-updates Worker Deployment; a new build makes itself current only outside production', () => {
+    expect(loadConfig({}).temporal.deployment).toEqual({ name: 'booking-updates', buildId: undefined, makeCurrent: true });
+    const key = (b: number) => `k${b}:${Buffer.alloc(32, b).toString('base64')}`;
+    const production = loadConfig({ NODE_ENV: 'production', PAYLOAD_KEYS: key(1), TOKEN_SEAL_KEYS: key(2), TEMPORAL_WORKER_BUILD_ID: 'v2.1.0' });
+    expect(production.temporal.deployment).toEqual({ name: 'booking-updates', buildId: 'v2.1.0', makeCurrent: false });
+    expect(loadConfig({ TEMPORAL_WORKER_DEPLOYMENT: 'iq-bookings', TEMPORAL_WORKER_MAKE_CURRENT: 'false' }).temporal.deployment).toMatchObject({ name: 'iq-bookings', makeCurrent: false });
+  });
+
   it('defaults to the google provider when a key is set', () => {
     expect(loadConfig({ GOOGLE_API_KEY: 'k' }).planner.provider).toBe('google');
   });
@@ -45,6 +53,10 @@ describe('configuration', () => {
     [{ PLANNER_NOW: 'tomorrow' }, 'PLANNER_NOW must be an ISO-8601 instant, got "tomorrow"'],
     [{ COMPENSATION_RETRY_WINDOW_SECONDS: '0' }, 'COMPENSATION_RETRY_WINDOW_SECONDS must be between 1 and 604800, got 0'],
     [{ ROLLER_RETRY_AFTER_MAX_SECONDS: '1h' }, 'ROLLER_RETRY_AFTER_MAX_SECONDS must be a whole number, got "1h"'],
+    [{ TEMPORAL_WORKER_DEPLOYMENT: 'booking.updates' }, 'TEMPORAL_WORKER_DEPLOYMENT must be 1-63 letters, digits, _ or - (no dots), got "booking.updates"'],
+    [{ TEMPORAL_WORKER_BUILD_ID: '__unversioned__' }, 'TEMPORAL_WORKER_BUILD_ID must be 1-63 letters, digits, . _ or - and not start with "__", got "__unversioned__"'],
+    [{ TEMPORAL_WORKER_BUILD_ID: 'build 7' }, 'TEMPORAL_WORKER_BUILD_ID must be 1-63 letters, digits, . _ or - and not start with "__", got "build 7"'],
+    [{ TEMPORAL_WORKER_MAKE_CURRENT: 'sometimes' }, 'TEMPORAL_WORKER_MAKE_CURRENT must be true or false, got "sometimes"'],
     [{ TEMPORAL_PROFILE: 'missing', TEMPORAL_CONFIG_FILE: '/nonexistent/temporal.toml' }, /^TEMPORAL_PROFILE could not be loaded/],
   ])('%j → one clear message', (env, message) => {
     let err: unknown;

@@ -8,6 +8,8 @@ import { runEntry, type Proc } from './helpers/processes.js';
 import { temporalSdkLogger } from '../observability/temporal-logger.js';
 import { createLogger } from '../observability/logger.js';
 import { LogCapture } from './helpers/stack.js';
+import { readFileSync } from 'node:fs';
+import { buildIdOf } from '../worker/deployment.js';
 
 let stack: Stack;
 let worker: Proc | undefined;
@@ -50,6 +52,9 @@ describe('worker logs', () => {
     for (const l of activityLines) expect(l.taskToken).toBe('[REDACTED]');
     expect(sdk.some((l) => /Worker state changed/.test(String(l.msg)))).toBe(true);
     expect(worker.output()).not.toContain(STAFF);
+    // the start line names the build: the hash of the same workflow code, bundled by another process
+    const started = parsed.find((l) => l.msg === 'worker started');
+    expect(started).toMatchObject({ deployment: 'booking-updates', buildId: buildIdOf(readFileSync(inject('workflowBundlePath'), 'utf8')) });
   }, 120_000);
 
   it('the adapter masks what the SDK hands it, whatever the level', () => {

@@ -1,7 +1,9 @@
 // Replays the recorded history of every session path against the current workflow code: a
-// non-deterministic change to the workflow fails here. Regenerate with `npm run record-histories`
-// only when a change is meant to be incompatible (and version it with patching instead if sessions
-// may be running in production).
+// non-deterministic change to the workflow fails here. Sessions are pinned to the build that
+// started them (Worker Versioning), so an incompatible change ships as a new build: regenerate with
+// `npm run record-histories`. The histories of sessions started before versioning
+// (`before-state-memo/`, `truthful-rollback/`) keep the patched() branches honest until those
+// branches retire (README, Operators).
 import { describe, expect, it } from 'vitest';
 import { readdirSync, readFileSync } from 'node:fs';
 import { inject } from 'vitest';

@@ -1,5 +1,6 @@
 // Builds a worker: catalog → action runner → planner → activities, on a task queue.
-import { NativeConnection, Worker, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
+import { readFile } from 'node:fs/promises';
+import { NativeConnection, Runtime, Worker, bundleWorkflowCode, type WorkflowBundleOption } from '@temporalio/worker';
 import type { DateTime } from 'luxon';
 import { ConfigError, type Config } from '../config/config.js';
 import { loadCatalog, formatProblem, type Catalog } from '../catalog/importer.js';
@@ -9,7 +10,8 @@ import { floorActivities } from '../activities/floor.js';
 import { createPlanner } from '../activities/planner/factory.js';
 import type { Logger } from '../observability/logger.js';
 import { createTracer, type Tracer } from '../observability/langfuse.js';
-import { connectionOptions, dataConverter, resolvePayloadKeys, resolveTokenSealKeys } from '../temporal/connection.js';
+import { connectionOptions, dataConverter, FAILURE_CONVERTER_PATH, resolvePayloadKeys, resolveTokenSealKeys } from '../temporal/connection.js';
+import { buildIdOf, deploymentOptions, makeCurrentWhenPolled, type Promotion } from './deployment.js';
 import { TokenSeal } from '../codec/token-seal.js';
 
 export const WORKFLOWS_PATH = new URL('../workflows/index.ts', import.meta.url).pathname;
@@ -29,7 +31,7 @@ export interface WorkerOptions {
   config: Config;
   log: Logger;
   connection?: NativeConnection;
-  workflowBundle?: WorkflowBundleWithSourceMap;
+  workflowBundle?: WorkflowBundleOption;
   catalog?: Catalog;
   tracer?: Tracer;
   clock?: () => DateTime;
@@ -46,7 +48,23 @@ export function checkApiVariables(catalog: Catalog, env: Record<string, string |
   }
 }
 
-export async function createWorker(opts: WorkerOptions): Promise<{ worker: Worker; connection: NativeConnection; catalog: Catalog }> {
+/** The workflow code this worker runs: the bundle given, or ours bundled now (its hash is the default build id). */
+async function workflowCode(bundle: WorkflowBundleOption | undefined): Promise<string> {
+  if (bundle) return 'code' in bundle ? bundle.code : readFile(bundle.codePath, 'utf8');
+  return (await bundleWorkflowCode({ workflowsPath: WORKFLOWS_PATH, failureConverterPath: FAILURE_CONVERTER_PATH, logger: Runtime.instance().logger })).code;
+}
+
+export interface CreatedWorker {
+  worker: Worker;
+  connection: NativeConnection;
+  catalog: Catalog;
+  /** this worker's Worker Deployment Version */
+  deployment: { name: string; buildId: string };
+  /** makes this build the deployment's current version if it is new (call once the worker runs) */
+  makeCurrent(signal?: AbortSignal): Promise<Promotion>;
+}
+
+export async function createWorker(opts: WorkerOptions): Promise<CreatedWorker> {
   const { config, log } = opts;
   const catalog = opts.catalog ?? (await loadCatalogOrThrow(config.catalogDir));
   checkApiVariables(catalog, config.apiEnv);
@@ -55,14 +73,19 @@ export async function createWorker(opts: WorkerOptions): Promise<{ worker: Worke
   const seal = new TokenSeal(resolveTokenSealKeys(config, (m) => log.warn(m)));
   const activities = openingTokens({ ...createActivities({ catalog, runner, planner, log, retryAfterMaxMs: config.roller.retryAfterMaxMs }), ...floorActivities }, seal);
   const connection = opts.connection ?? (await NativeConnection.connect(connectionOptions(config.temporal)));
+  const code = await workflowCode(opts.workflowBundle);
+  const deployment = { name: config.temporal.deployment.name, buildId: config.temporal.deployment.buildId ?? buildIdOf(code) };
   const worker = await Worker.create({
     connection,
     namespace: config.temporal.namespace,
     taskQueue: config.temporal.taskQueue,
-    ...(opts.workflowBundle ? { workflowBundle: opts.workflowBundle } : { workflowsPath: WORKFLOWS_PATH }),
+    workflowBundle: { code },
+    workerDeploymentOptions: deploymentOptions(deployment.name, deployment.buildId),
     activities,
     dataConverter: dataConverter(resolvePayloadKeys(config, (m) => log.warn(m))),
     shutdownGraceTime: opts.shutdownGraceTime ?? '10s',
   });
-  return { worker, connection, catalog };
+  const makeCurrent = (signal?: AbortSignal) =>
+    makeCurrentWhenPolled({ service: connection.workflowService, namespace: config.temporal.namespace, deploymentName: deployment.name, buildId: deployment.buildId, log, signal });
+  return { worker, connection, catalog, deployment, makeCurrent };
 }

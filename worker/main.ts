@@ -29,9 +29,15 @@ async function connectWithRetry(): Promise<NativeConnection> {
 
 try {
   const connection = await connectWithRetry();
-  const { worker, catalog } = await createWorker({ config, log, connection });
-  log.info({ taskQueue: config.temporal.taskQueue, actions: catalog.list().length, planner: config.planner.provider }, 'worker started');
-  await worker.run();
+  const { worker, catalog, deployment, makeCurrent } = await createWorker({ config, log, connection });
+  const running = worker.run();
+  const stopping = new AbortController();
+  void running.catch(() => undefined).finally(() => stopping.abort());
+  // development: a new build takes new sessions before "started" is said; production leaves the
+  // switch to operators
+  if (config.temporal.deployment.makeCurrent) await makeCurrent(stopping.signal).catch((e: Error) => log.warn({ err: e.message }, 'could not make this build current'));
+  log.info({ taskQueue: config.temporal.taskQueue, deployment: deployment.name, buildId: deployment.buildId, actions: catalog.list().length, planner: config.planner.provider }, 'worker started');
+  await running;
   await connection.close();
   log.info('worker stopped');
 } catch (e) {

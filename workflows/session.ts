@@ -78,9 +78,11 @@ export async function bookingUpdateSession(input: SessionInput): Promise<Session
 
   // The state is also published as (encrypted) memo, so the gateway can read it with a describe
   // call served by Temporal alone, without a round trip to a worker (fast polling).
+  // Retire on/after 2026-12-06 (no session started before Worker Versioning left; README, Operators)
   const publish = patched('state-memo');
   // One memo upsert per workflow task rather than one per change (each is a history event): the
   // changes of one activation are published together once its synchronous work has run.
+  // Retire on/after 2026-12-06 (no session started before Worker Versioning left; README, Operators)
   const perTask = publish && patched('memo-per-task');
   let unpublished = false;
   const flush = () => {
@@ -201,6 +203,7 @@ export async function bookingUpdateSession(input: SessionInput): Promise<Session
 
   // Long-polls are served by the gateway from history and the published memo (api/state-watch.ts),
   // writing nothing here. The update stays only for sessions started before, whose histories hold it.
+  // Retire on/after 2026-12-06 (no session started before Worker Versioning left; README, Operators)
   if (!patched('no-wait-update')) {
     setHandler(waitForChangeUpdate, async (args) => {
       const since = args.sinceVersion;
@@ -340,6 +343,7 @@ export async function bookingUpdateSession(input: SessionInput): Promise<Session
   for (const s of confirmed.steps) if (s.index > failure.step.index) setStep(s.index, 'skipped');
   setPhase('compensating');
   const bookingRef = state.booking?.reference ?? context.bookingId ?? 'the booking';
+  // Retire on/after 2026-12-06 (no session started before Worker Versioning left; README, Operators)
   if (patched('truthful-rollback')) {
     const failed = failure;
     const result = await CancellationScope.nonCancellable(() =>

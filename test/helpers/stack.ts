@@ -75,6 +75,8 @@ export interface Stack {
   client: Client;
   catalog: Catalog;
   worker: Worker;
+  /** the Worker Deployment Version of the in-process worker (once started) */
+  deployment: { name: string; buildId: string };
   logs: LogCapture;
   stopWorker(): Promise<void>;
   startWorker(): Promise<void>;
@@ -101,12 +103,16 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
   const log: Logger = createLogger('info', 'test', logs);
   const catalog = await loadCatalogOrThrow(config.catalogDir);
   const nativeConnection = await NativeConnection.connect({ address: config.temporal.address });
-  const bundle = { codePath: inject('workflowBundlePath') } as never;
+  const bundle = { codePath: inject('workflowBundlePath') };
   let worker!: Worker;
   let running: Promise<void> | undefined;
+  let deployment!: { name: string; buildId: string };
   const startWorker = async () => {
-    ({ worker } = await createWorker({ config, log, connection: nativeConnection, workflowBundle: bundle, catalog, tracer: opts.tracer, clock: () => TEST_NOW, shutdownGraceTime: '1s' }));
+    const created = await createWorker({ config, log, connection: nativeConnection, workflowBundle: bundle, catalog, tracer: opts.tracer, clock: () => TEST_NOW, shutdownGraceTime: '1s' });
+    ({ worker, deployment } = created);
     running = worker.run();
+    // as in development: a new build is made current; the stack is ready once routing has settled
+    if (config.temporal.deployment.makeCurrent && (await created.makeCurrent()) === 'timed-out') throw new Error(`build ${deployment.buildId} did not become current`);
   };
   const stopWorker = async () => {
     if (worker && worker.getState() === 'RUNNING') worker.shutdown();
@@ -125,6 +131,9 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
     catalog,
     get worker() {
       return worker;
+    },
+    get deployment() {
+      return deployment;
     },
     logs,
     stopWorker,
