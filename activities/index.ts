@@ -19,7 +19,7 @@ import type { ActionRunner } from './action-runner.js';
 import { summarizeBooking } from './booking.js';
 import { readSessionBooking } from './booking-source.js';
 import { identifyWrite, versionOf } from './write-identity.js';
-import type { Planner } from './planner/planner.js';
+import type { Planner } from '../planner/planner.js';
 import type { Logger } from '../observability/logger.js';
 
 /** Default cap of an upstream Retry-After (ROLLER_RETRY_AFTER_MAX_SECONDS). */

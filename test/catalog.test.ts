@@ -10,7 +10,7 @@ import { geminiSchemaProblems, toGeminiSchema } from '../catalog/gemini-schema.j
 import { ActionRunner } from '../activities/action-runner.js';
 import { createActivities } from '../activities/index.js';
 import { createLogger } from '../observability/logger.js';
-import { toolDeclarations } from '../activities/planner/tools.js';
+import { toolDeclarations } from '../planner/tools.js';
 import { listen } from './helpers/stack.js';
 
 const CATALOG = new URL('../catalog', import.meta.url).pathname;

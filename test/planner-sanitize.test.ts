@@ -1,7 +1,7 @@
 // Model-written questions and refusal reasons shown to staff: plain, short, no contact details,
 // links or credential requests; anything else becomes a generic sentence.
 import { describe, expect, it } from 'vitest';
-import { GENERIC_QUESTION, GENERIC_REFUSAL, MAX_TEXT, sanitizeMissing, sanitizeQuestion, sanitizeReason } from '../activities/planner/sanitize.js';
+import { GENERIC_QUESTION, GENERIC_REFUSAL, MAX_TEXT, sanitizeMissing, sanitizeQuestion, sanitizeReason } from '../planner/sanitize.js';
 
 describe('sanitize', () => {
   it('keeps a plain question', () => {

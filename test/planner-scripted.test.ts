@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../config/config.js';
 import { loadCatalog, type Catalog } from '../catalog/importer.js';
 import { ActionRunner } from '../activities/action-runner.js';
-import { createPlanner } from '../activities/planner/factory.js';
+import { createPlanner } from '../planner/factory.js';
 import type { PlanningInput, PlanningResult } from '../contracts/types.js';
 import { startSandbox, TEST_NOW } from './helpers/stack.js';
 

@@ -5,10 +5,10 @@ import { describe, expect, it } from 'vitest';
 import { DateTime } from 'luxon';
 import type { ConversationTurn } from '../contracts/types.js';
 import type { RollerBooking } from '../activities/booking.js';
-import { readConversation, expectationsOf } from '../activities/planner/understanding/index.js';
-import { tokenize, unplacedWords, checkVocabulary, quoteWords } from '../activities/planner/understanding/coverage.js';
-import { notAName } from '../activities/planner/understanding/names.js';
-import { loadWordLists } from '../activities/planner/understanding/vocabulary.js';
+import { readConversation, expectationsOf } from '../planner/reading/index.js';
+import { tokenize, unplacedWords, checkVocabulary, quoteWords } from '../planner/reading/coverage.js';
+import { notAName } from '../planner/reading/names.js';
+import { loadWordLists } from '../planner/reading/vocabulary.js';
 
 const NOW = DateTime.fromISO('2026-12-01T09:00:00', { zone: 'Australia/Sydney' }); // a Tuesday
 const party: RollerBooking = {

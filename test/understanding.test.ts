@@ -1,11 +1,11 @@
-// The reading of a conversation (activities/planner/understanding): each hand-written pattern the
+// The reading of a conversation (planner/reading): each hand-written pattern the
 // libraries do not cover, read on its own, plus the locale rule. The guard tables and the eval set
 // test the same module through the guard and the offline planner; these rows pin the pieces.
 import { describe, expect, it } from 'vitest';
 import { DateTime } from 'luxon';
 import type { ConversationTurn } from '../contracts/types.js';
 import type { RollerBooking } from '../activities/booking.js';
-import { readConversation, expectationOf, dayFirstFor, countryFor, normalise, hasPhrase } from '../activities/planner/understanding/index.js';
+import { readConversation, expectationOf, dayFirstFor, countryFor, normalise, hasPhrase } from '../planner/reading/index.js';
 
 const NOW = DateTime.fromISO('2026-12-01T09:00:00', { zone: 'Australia/Sydney' }); // a Tuesday
 const party: RollerBooking = {

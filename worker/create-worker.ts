@@ -7,7 +7,7 @@ import { loadCatalog, formatProblem, type Catalog } from '../catalog/importer.js
 import { ActionRunner } from '../activities/action-runner.js';
 import { createActivities } from '../activities/index.js';
 import { floorActivities } from '../activities/floor.js';
-import { createPlanner } from '../activities/planner/factory.js';
+import { createPlanner } from '../planner/factory.js';
 import type { Logger } from '../observability/logger.js';
 import { createTracer, type Tracer } from '../observability/langfuse.js';
 import { connectionOptions, dataConverter, FAILURE_CONVERTER_PATH, resolvePayloadKeys, resolveTokenSealKeys } from '../temporal/connection.js';

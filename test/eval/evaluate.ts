@@ -11,7 +11,7 @@ import { DateTime } from 'luxon';
 import type { Config } from '../../config/config.js';
 import type { Catalog } from '../../catalog/importer.js';
 import { ActionRunner } from '../../activities/action-runner.js';
-import { createPlanner } from '../../activities/planner/factory.js';
+import { createPlanner } from '../../planner/factory.js';
 import type { ConversationTurn, PlanningResult } from '../../contracts/types.js';
 import { readSeed, type Seed } from '../../sandbox/store.js';
 

@@ -3,7 +3,7 @@
 import { loadConfig } from '../../config/config.js';
 import { loadCatalog } from '../../catalog/importer.js';
 import { ActionRunner } from '../../activities/action-runner.js';
-import { createPlanner } from '../../activities/planner/factory.js';
+import { createPlanner } from '../../planner/factory.js';
 import type { PlanningResult } from '../../contracts/types.js';
 import type { Tracer } from '../../observability/langfuse.js';
 import { TEST_NOW } from './stack.js';

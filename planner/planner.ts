@@ -1,5 +1,5 @@
 // The planner seam: the workflow calls one activity; which planner runs behind it is configuration.
-import type { PlanningInput, PlanningResult } from '../../contracts/types.js';
+import type { PlanningInput, PlanningResult } from '../contracts/types.js';
 
 export interface PlannerRuntime {
   heartbeat: (details: unknown) => void;

@@ -5,8 +5,8 @@
 // both use this one reading.
 import { DateTime } from 'luxon';
 import type { CountryCode } from 'libphonenumber-js';
-import type { ConversationTurn } from '../../../contracts/types.js';
-import type { RollerBooking } from '../../booking.js';
+import type { ConversationTurn } from '../../contracts/types.js';
+import type { RollerBooking } from '../../activities/booking.js';
 import { readWhen, meridiemAnswer, describeDay, type DayValue, type TimeValue } from './dates.js';
 import { readCounts, familyOf, type CountValue } from './counts.js';
 import { readContact } from './contact.js';

@@ -3,11 +3,11 @@
 // one of the product's sessions and have the places the plan needs. Otherwise the person is asked,
 // with the sessions of that day that would fit — never shown a plan that will only be rolled back.
 import { DateTime } from 'luxon';
-import type { AtomicAction, SessionContext } from '../../contracts/types.js';
-import type { Catalog } from '../../catalog/importer.js';
-import { evaluate } from '../../catalog/mapping.js';
-import type { ActionRunner } from '../action-runner.js';
-import type { RollerBooking } from '../booking.js';
+import type { AtomicAction, SessionContext } from '../contracts/types.js';
+import type { Catalog } from '../catalog/importer.js';
+import { evaluate } from '../catalog/mapping.js';
+import type { ActionRunner } from '../activities/action-runner.js';
+import type { RollerBooking } from '../activities/booking.js';
 import type { DraftStep, GuardProblem } from './guard.js';
 
 interface Session {

@@ -7,9 +7,9 @@ import { BaseChatModel } from '@langchain/core/language_models/chat_models';
 import { AIMessage, isToolMessage, type BaseMessage } from '@langchain/core/messages';
 import type { ChatResult } from '@langchain/core/outputs';
 import type { DateTime } from 'luxon';
-import type { AtomicAction, ConversationTurn } from '../../../contracts/types.js';
-import type { RollerBooking } from '../../booking.js';
-import { askedParams, asksFor, type Reading } from '../understanding/index.js';
+import type { AtomicAction, ConversationTurn } from '../../contracts/types.js';
+import type { RollerBooking } from '../../activities/booking.js';
+import { askedParams, asksFor, type Reading } from '../reading/index.js';
 import { readSafely, requestWordsOf, targetProblem } from '../guard.js';
 
 type Call = { name: string; args: Record<string, unknown> };

@@ -1,7 +1,7 @@
 // Tool declarations the model sees (Gemini functionDeclarations form, already Gemini-safe):
 // read actions run live, write actions are proposals with evidence, plus three terminal tools.
-import type { AtomicAction, JsonSchema } from '../../contracts/types.js';
-import type { Catalog } from '../../catalog/importer.js';
+import type { AtomicAction, JsonSchema } from '../contracts/types.js';
+import type { Catalog } from '../catalog/importer.js';
 
 export interface FunctionDeclaration {
   name: string;

@@ -1,6 +1,6 @@
 // Which booking the words are about: a reference or a holder name that is not this booking's, or
 // many bookings at once ("all saturday bookings"). Either means this session cannot plan it.
-import type { RollerBooking } from '../../booking.js';
+import type { RollerBooking } from '../../activities/booking.js';
 import { MONTHS, TICKET_FAMILIES, WEEKDAYS } from './lexicon.js';
 
 export interface Targets {

@@ -4,9 +4,9 @@
 // question. The model's `evidence` is never proof; what it proposes only has to match what was said.
 import { DateTime } from 'luxon';
 import { parsePhoneNumberFromString, type CountryCode } from 'libphonenumber-js';
-import type { AtomicAction, ConversationTurn } from '../../contracts/types.js';
-import type { RollerBooking } from '../booking.js';
-import { askedParams, asksFor, countryFor, emptyReading, hasPhrase, readConversation, type Reading } from './understanding/index.js';
+import type { AtomicAction, ConversationTurn } from '../contracts/types.js';
+import type { RollerBooking } from '../activities/booking.js';
+import { askedParams, asksFor, countryFor, emptyReading, hasPhrase, readConversation, type Reading } from './reading/index.js';
 
 export interface DraftStep {
   actionId: string;

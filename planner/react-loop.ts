@@ -16,21 +16,21 @@ import {
   type BaseMessage,
   type StoredMessage,
 } from '@langchain/core/messages';
-import { disabledTracer, type TraceRun, type Tracer } from '../../observability/langfuse.js';
-import type { AtomicAction, BookingSummary, PlanningInput, PlanningResult, SessionState } from '../../contracts/types.js';
-import type { Catalog } from '../../catalog/importer.js';
-import type { ActionRunner } from '../action-runner.js';
-import { ActionFailure } from '../action-errors.js';
-import { summarizeBooking, type RollerBooking } from '../booking.js';
+import { disabledTracer, type TraceRun, type Tracer } from '../observability/langfuse.js';
+import type { AtomicAction, BookingSummary, PlanningInput, PlanningResult, SessionState } from '../contracts/types.js';
+import type { Catalog } from '../catalog/importer.js';
+import type { ActionRunner } from '../activities/action-runner.js';
+import { ActionFailure } from '../activities/action-errors.js';
+import { summarizeBooking, type RollerBooking } from '../activities/booking.js';
 import type { Planner, PlannerRuntime } from './planner.js';
 import { isTerminal, readTools, toolDeclarations, writeTools } from './tools.js';
 import { guardPlan, readSafely, requestWordsOf, toE164, type DraftStep } from './guard.js';
-import { expectationsOf } from './understanding/index.js';
+import { expectationsOf } from './reading/index.js';
 import { sessionProblem } from './feasibility.js';
 import { assemblePlan } from './assemble.js';
 import { contextMessage, systemPrompt } from './prompt.js';
 import { findBooking } from './find-booking.js';
-import { readSessionBooking } from '../booking-source.js';
+import { readSessionBooking } from '../activities/booking-source.js';
 import { callModel, failureMessage, ModelCallFailure, type ModelTurn } from './model-call.js';
 import { bookingView, modelView } from './model-views.js';
 import { sanitizeMissing, sanitizeQuestion, sanitizeReason } from './sanitize.js';

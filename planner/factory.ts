@@ -1,8 +1,8 @@
 // Chooses the model provider from configuration (LLM_PROVIDER; default google with a key, else offline).
-import type { Config } from '../../config/config.js';
-import type { Catalog } from '../../catalog/importer.js';
-import type { ActionRunner } from '../action-runner.js';
-import type { Tracer } from '../../observability/langfuse.js';
+import type { Config } from '../config/config.js';
+import type { Catalog } from '../catalog/importer.js';
+import type { ActionRunner } from '../activities/action-runner.js';
+import type { Tracer } from '../observability/langfuse.js';
 import { ReactPlanner, type ModelProvider } from './react-loop.js';
 import { ScriptError, ScriptedChatModel, loadScripts, pickScript } from './models/scripted.js';
 import { OfflineChatModel } from './models/offline.js';

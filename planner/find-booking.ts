@@ -1,9 +1,9 @@
 // When a request names its booking only in words ("the Nguyen party", "NGU-1001"), find it through
 // the catalog's search read. Exactly one match or it is a question: the booking is never guessed.
-import type { SessionContext } from '../../contracts/types.js';
-import type { ActionRunner } from '../action-runner.js';
-import type { RollerBooking } from '../booking.js';
-import { localTime } from '../action-errors.js';
+import type { SessionContext } from '../contracts/types.js';
+import type { ActionRunner } from '../activities/action-runner.js';
+import type { RollerBooking } from '../activities/booking.js';
+import { localTime } from '../activities/action-errors.js';
 
 const NOT_NAMES = new Set(
   'move moving reschedule change update add remove make can could please the and for from with into onto their them they this that our party booking family group kids kid children child adults adult guests guest people tickets email phone name number saturday sunday monday tuesday wednesday thursday friday january february march april may june july august september october november december today tomorrow next week morning afternoon evening hello thanks also actually'.split(' '),

@@ -3,8 +3,8 @@
 // booking notes only when the request is about them, masked and marked as quoted data. Every read
 // tool result goes through here, bounded in size.
 import { DateTime } from 'luxon';
-import type { RollerBooking } from '../booking.js';
-import { maskDeep, maskText } from '../../observability/redact.js';
+import type { RollerBooking } from '../activities/booking.js';
+import { maskDeep, maskText } from '../observability/redact.js';
 
 export const MAX_TOOL_OUTPUT = 4000;
 export const MAX_SEARCH_RESULTS = 5;

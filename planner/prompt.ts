@@ -1,6 +1,6 @@
 // The system prompt and the context message the model gets before its first call.
 import { DateTime } from 'luxon';
-import type { RollerBooking } from '../booking.js';
+import type { RollerBooking } from '../activities/booking.js';
 import { bookingView } from './model-views.js';
 
 export function systemPrompt(): string {

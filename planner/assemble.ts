@@ -2,9 +2,9 @@
 // changes[], risk = highest tier, and a hash a confirmation must name.
 import { createHash } from 'node:crypto';
 import { DateTime } from 'luxon';
-import type { AtomicAction, Change, Plan, PlanStep, Safety } from '../../contracts/types.js';
-import { evaluate } from '../../catalog/mapping.js';
-import type { RollerBooking } from '../booking.js';
+import type { AtomicAction, Change, Plan, PlanStep, Safety } from '../contracts/types.js';
+import { evaluate } from '../catalog/mapping.js';
+import type { RollerBooking } from '../activities/booking.js';
 import type { DraftStep } from './guard.js';
 
 const RISK_ORDER: Safety[] = ['normal', 'high_risk', 'blocked'];

@@ -1,7 +1,7 @@
 // Model-written text is never shown to staff raw. A question or a refusal reason passes only when it
 // is short plain text with no contact details, links, or requests for credentials; anything else
 // is replaced by a generic sentence (the model's words are not repaired, they are dropped).
-import { maskText } from '../../observability/redact.js';
+import { maskText } from '../observability/redact.js';
 
 export const MAX_TEXT = 300;
 
