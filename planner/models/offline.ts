@@ -10,11 +10,19 @@ import type { DateTime } from 'luxon';
 import type { AtomicAction, ConversationTurn } from '../../contracts/types.js';
 import type { RollerBooking } from '../../activities/booking.js';
 import { askedParams, asksFor, type Reading } from '../reading/index.js';
+import { loadWordLists } from '../reading/vocabulary.js';
 import { readSafely, requestWordsOf, targetProblem } from '../guard.js';
 
 type Call = { name: string; args: Record<string, unknown> };
 
 // a question with no change verb ("what is the weather like tomorrow?") is not a change request
+/** A turn made only of greetings and pleasantries (the reading's `politeness` vocabulary). */
+function greetingOnly(text: string): boolean {
+  const polite = new Set([...loadWordLists('known-words.yaml').politeness!, 'there', 'all', 'team']);
+  const words = text.toLowerCase().match(/[\p{L}']+/gu) ?? [];
+  return words.length > 0 && words.every((w) => polite.has(w));
+}
+
 const QUESTION = /^\s*(?:what|who|why|how|where|which|when|is|are|does|do|did|can you tell|tell me|will)\b|\?\s*$/i;
 const CHANGE_VERB = /\b(?:move|add|remove|change|update|make|reschedul\w*|push|set|switch|rebook|bring|drop|resend|send|fix|correct|swap|shift|increase|reduce|postpone|delay|put)\b/i;
 const BOOKINGISH = /\b(?:booking|party|session|guests?|kids?|children|adults?|time|date|day|change|update|details|contact|tickets?)\b/i;
@@ -80,7 +88,8 @@ export class OfflineChatModel extends BaseChatModel {
     const requested = this.ctx.actions.filter((a) => a.critical.length === 0 && a.asks && asksFor(reading, a.asks.verbs, a.asks.objects));
     const wantsChange = !reading.offTopic || requested.length > 0;
     if (!wantsChange) {
-      return BOOKINGISH.test(userTurns.join(' '))
+      // "hi" / "hey there": a greeting opens a conversation, it does not end one
+      return BOOKINGISH.test(userTurns.join(' ')) || greetingOnly(latest)
         ? ask('What would you like to change: the date and time, the number of guests, or the contact details?', ['change'])
         : decline('I can only change bookings: the date and time, the number of guests or the contact details.');
     }

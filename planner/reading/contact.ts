@@ -72,7 +72,7 @@ export function readContact(original: string, text: string, country: CountryCode
   };
   for (const list of [out.emails, out.phones]) for (const f of list) if (superseded(f)) f.negated = true;
   // names: "name to jordan lee", "surname is tran", "under the name of x", "first name sam"
-  const NAME_RE = /\b(?:(sur|last |family |first |given )?name|booking (?:is )?under|under the name(?: of)?|put it under|spelt|spelled)\s*(?:(?:should be|to|is|as|=|:|of|now|changed to|change to|spelt|spelled)\s+)*(\p{L}[\p{L}'’-]+(?:\s+(?:&\s+)?\p{L}[\p{L}'’-]+){0,3})/giu;
+  const NAME_RE = /\b(?:(sur|last |family |first |given )?name|booking (?:is )?under|under the name(?: of)?|put it under|spelt|spelled|holder(?: name)?|holder's name)\s*(?:(?:should be|shld be|shud be|should read|to|is|as|=|:|of|now|changed to|change to|spelt|spelled)\s+)*(\p{L}[\p{L}'’-]+(?:\s+(?:&\s+)?\p{L}[\p{L}'’-]+){0,3})/giu;
   for (const m of text.matchAll(NAME_RE)) {
     const kind = (m[1] ?? '').trim().toLowerCase();
     let start = m.index! + m[0].length - m[2]!.length;

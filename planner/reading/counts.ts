@@ -17,7 +17,7 @@ export interface CountValue {
 }
 
 const TICKET_WORDS = [...TICKET_FAMILIES.flat()].sort((a, b) => b.length - a.length);
-const NUM = `(\\d{1,3}|${Object.keys(NUMBER_WORDS).join('|')}|another|an extra|one more|a)`;
+const NUM = `(\\d{1,3}|${Object.keys(NUMBER_WORDS).join('|')}|another|an extra|one more|an|a)`;
 const INCREASE = /\b(?:too|as well|add|adding|added|plus|extra|another|additional|more|bring(?:ing)?|coming|joining|join|up by|increase|increasing|bump(?:ing)? up|an extra)\b|\+/;
 const DECREASE = /\btake\s+(?:\w+\s+){0,3}(?:off|away|out)\b|\b(?:remove|removing|minus|less|fewer|drop(?:ping)?|take (?:off|away|out)|taking (?:off|away|out)|subtract|reduce|reducing|decrease|down by|cancel(?:led)?|pulled out|pulling out|pull out|dropped out|dropping out|can not (?:make it|come|attend|go)|not coming|not able to come|unable to (?:come|attend|make it)|will not be (?:coming|there|attending)|no longer coming|are sick|is sick|sick|out)\b|(?:^|\s)-\s*\d/;
 const ABSOLUTE = /\b(?:make (?:it|that|them)|change (?:it |that |them |the \w+ )?to|set (?:it |that |them )?to|update (?:it |that )?to|to|now|total|in total|altogether|all together|all up|all in|there (?:will be|are|is)|we have|we will have|should be|will be|instead|count|number of)\b|[:=]\s*\d|\b(?:\w+\s+){0,2}=\s*$/;
@@ -41,9 +41,9 @@ export function readCounts(text: string, masked: Array<[number, number]>, ticket
       .filter((m) => {
         // "a" and "another" count only when they stand before a ticket word or "more"
         const w = m[2]!;
-        if (w === 'a' || w === 'another' || w === 'an extra' || w === 'one more') {
+        if (w === 'a' || w === 'an' || w === 'another' || w === 'an extra' || w === 'one more') {
           const after = body.slice(m.index! + m[0].length);
-          return new RegExp(`^\\s*(?:more\\s+|extra\\s+|additional\\s+)?(?:${words.map(escapeRe).join('|')})\\b`).test(after) || (w !== 'a' && /^\s*(?:more\b|one\b|$)/.test(after));
+          return new RegExp(`^\\s*(?:more\\s+|extra\\s+|additional\\s+)?(?:${words.map(escapeRe).join('|')})\\b`).test(after) || (w !== 'a' && w !== 'an' && /^\s*(?:more\b|one\b|$)/.test(after));
         }
         // "add 2 pizzas": a number before a word that is neither a ticket word nor a little word is not guests
         const next = body.slice(m.index! + m[0].length).match(/^\s*([a-z][a-z'-]*)/)?.[1];
@@ -85,7 +85,7 @@ export function readCounts(text: string, masked: Array<[number, number]>, ticket
     }
     if (nums.length === 0) continue;
     // a clause that names no ticket word and has no count cue is not about guests ("at 3", "room 2")
-    const hasCue = ticketHits.length > 0 || INCREASE.test(body) || DECREASE.test(body) || /\b(?:make (?:it|that)|total|altogether|in total)\b/.test(body) || expectCount || !!inherited || (!!opts.correcting && CORRECTION.test(body));
+    const hasCue = ticketHits.length > 0 || INCREASE.test(body) || DECREASE.test(body) || /\b(?:only|just|down to|up to|numbers?|headcount|head count|make (?:it|that)|total|altogether|in total)\b/.test(body) || expectCount || !!inherited || (!!opts.correcting && CORRECTION.test(body));
     if (!hasCue) continue;
     const found: Found<CountValue>[] = [];
     // "swap one adult for a child": two changes in one phrase, which way each goes is asked
@@ -94,7 +94,7 @@ export function readCounts(text: string, masked: Array<[number, number]>, ticket
     const clauseNegated = /\b(?:do not|no need to|not|never|without|no longer)\s+(?:\w+\s+)?(?:add|adding|remove|removing|take|bring|bringing|change|increase|reduce)\b/.test(body);
     for (const m of nums) {
       const at = m.index! + m[0].indexOf(m[2]!);
-      const n = m[2] === 'another' || m[2] === 'an extra' || m[2] === 'one more' || m[2] === 'a' ? 1 : /^\d+$/.test(m[2]!) ? Number(m[2]) : NUMBER_WORDS[m[2]!]!;
+      const n = m[2] === 'another' || m[2] === 'an extra' || m[2] === 'one more' || m[2] === 'a' || m[2] === 'an' ? 1 : /^\d+$/.test(m[2]!) ? Number(m[2]) : NUMBER_WORDS[m[2]!]!;
       let dir = direction(m[1] ?? '', body, body.slice(0, at - (m[1]?.length ?? 0)), body.slice(at + m[2]!.length));
       const word = nearWord(at);
       if (dir.mode === 'unknown' && inherited) dir = { mode: inherited.mode, sign: inherited.sign };

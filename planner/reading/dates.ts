@@ -278,6 +278,21 @@ export function readWhen(text: string, ctx: WhenContext, expect?: 'time' | 'day'
   }
 
   // 7. weekdays: plain / "this" / "coming" = the next one; "next saturday" could be either of two
+  // weekdays anchored to the booking: "the sunday after", "the saturday before", "the friday of that week"
+  if (bookingDay) {
+    const END = `(?=\\s*(?:$|[,.;!?]|at\\b|@|same\\b|and\\b|for\\b|instead\\b|then\\b|pls\\b|please\\b|thanks\\b|thx\\b|if\\b))`;
+    for (const m of text.matchAll(new RegExp(`\\b(?:the\\s+)?(${WD})\\s+(after|before)(?:\\s+(?:that|it|the booking|the party))?${END}`, 'g'))) {
+      const wd = WEEKDAYS.indexOf(m[1]!) + 1;
+      const step = m[2] === 'after' ? 1 : -1;
+      let d = bookingDay.plus({ days: step });
+      while (d.weekday !== wd) d = d.plus({ days: step });
+      addDay(m, { kind: 'date', date: d, weekdayWord: wd });
+    }
+    for (const m of text.matchAll(new RegExp(`\\b(?:the\\s+)?(${WD})\\s+(?:of|in|that)\\s+(?:that|the same|same|the)\\s+(?:week|weekend)\\b`, 'g'))) {
+      const wd = WEEKDAYS.indexOf(m[1]!) + 1;
+      addDay(m, { kind: 'date', date: bookingDay.startOf('week').plus({ days: wd - 1 }), weekdayWord: wd });
+    }
+  }
   for (const m of text.matchAll(new RegExp(`\\b(a week on|this coming|this|coming|next|following|the following)?\\s*\\b(${WD})(s)?\\b(\\s+week)?(\\s+after next)?`, 'g'))) {
     const start = m.index! + (m[0].length - m[0].trimStart().length);
     const end = m.index! + m[0].length;

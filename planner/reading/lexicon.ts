@@ -52,6 +52,13 @@ export const NUMBER_WORDS: Record<string, number> = {
 /** Counts that are not a number: a careful person asks. */
 export const VAGUE_QUANTITY = /\b(?:a few|few|some|several|a couple(?: of)?|couple(?: of)?|a bunch(?: of)?|lots? of|many|a handful(?: of)?|heaps(?: of)?|a lot)\b/;
 
+/** Ordinal day words, written as staff dictate them ("the nineteenth"). */
+export const ORDINALS: Record<string, string> = Object.fromEntries(
+  ['first', 'second', 'third', 'fourth', 'fifth', 'sixth', 'seventh', 'eighth', 'ninth', 'tenth', 'eleventh', 'twelfth', 'thirteenth', 'fourteenth', 'fifteenth', 'sixteenth', 'seventeenth', 'eighteenth', 'nineteenth', 'twentieth']
+    .map((w, i) => [w, `${i + 1}${i + 1 === 1 ? 'st' : i + 1 === 2 ? 'nd' : i + 1 === 3 ? 'rd' : 'th'}`])
+    .concat([['twenty first', '21st'], ['twenty second', '22nd'], ['twenty third', '23rd'], ['twenty fourth', '24th'], ['twenty fifth', '25th'], ['twenty sixth', '26th'], ['twenty seventh', '27th'], ['twenty eighth', '28th'], ['twenty ninth', '29th'], ['thirtieth', '30th'], ['thirty first', '31st']]),
+);
+
 export const WEEKDAYS = ['monday', 'tuesday', 'wednesday', 'thursday', 'friday', 'saturday', 'sunday'];
 export const MONTHS: Record<string, number> = {
   january: 1, jan: 1, february: 2, feb: 2, march: 3, mar: 3, april: 4, apr: 4, may: 5, june: 6, jun: 6,

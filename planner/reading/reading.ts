@@ -349,7 +349,9 @@ export function readConversation(input: ReadingInput): Reading {
       // "can we make it 11": a number with no ticket word, no change word and no question about guests
       // could be guests, an hour or a date — asked, never guessed
       const guestVerbs = new Set(loadWordLists('known-words.yaml')['guest-verbs']);
-      const bare = counted.filter((f) => !f.negated && f.value.ticketWord === undefined && f.value.mode !== 'delta' && !t.split(/\W+/).some((w) => guestVerbs.has(w)));
+      // words that say the number is a head count ("7 in total", "down to 5", "only seven now")
+      const saysCount = /\b(?:total|altogether|all up|in all|only|just|down to|up to|numbers?|headcount|head count|count)\b/.test(t);
+      const bare = counted.filter((f) => !f.negated && f.value.ticketWord === undefined && f.value.mode !== 'delta' && !saysCount && !t.split(/\W+/).some((w) => guestVerbs.has(w)));
       if (bare.length && expect !== 'count' && expect !== 'ticket' && counts.length === 0 && !counted.some((f) => f.value.ticketWord)) {
         countAsk = { about: 'count', question: `What should be ${bare[0]!.value.n ?? 'that number'}: the number of guests, the time or the date?` };
         anyChange = true;

@@ -1,6 +1,6 @@
 // Text helpers of the reading: normalisation, token-boundary matching, and choosing among several
 // values of one kind in a turn (negated ones dropped, a correction replaces, otherwise ambiguous).
-import { CORRECTION, MONTHS, NEGATOR_BEFORE, SHORTHAND } from './lexicon.js';
+import { CORRECTION, MONTHS, NEGATOR_BEFORE, NUMBER_WORDS, ORDINALS, SHORTHAND } from './lexicon.js';
 
 const TENS: Record<string, number> = { twenty: 20, thirty: 30, forty: 40, fifty: 50 };
 const UNITS: Record<string, number> = { one: 1, two: 2, three: 3, four: 4, five: 5, six: 6, seven: 7, eight: 8, nine: 9 };
@@ -16,6 +16,11 @@ export function normalise(text: string): string {
     .replace(/\s+/g, ' ');
   for (const [re, to] of SHORTHAND) t = t.replace(re, to);
   t = t.replace(/\bhalf a dozen\b/g, '6').replace(/\b(?:a )?dozen\b/g, '12');
+  // dictation: "two p m" → "2 pm", "the nineteenth" → "the 19th"
+  t = t.replace(/\b([ap])\s?\.?\s?m\b\.?/g, '$1m');
+  t = t.replace(/\b(one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)(?=\s*(?:am|pm|o'clock)\b)/g, (w) => String(NUMBER_WORDS[w]));
+  // only where a day of the month stands ("first name" stays)
+  t = t.replace(new RegExp(`\\b(the|on|(?:mon|tues|wednes|thurs|fri|satur|sun)day)\\s+(${Object.keys(ORDINALS).sort((a, b) => b.length - a.length).join('|')})\\b`, 'g'), (_m, before: string, w: string) => `${before} ${ORDINALS[w]!}`);
   // "twenty two" / "twenty-two" → 22; "12kids" → "12 kids"
   t = t.replace(/\b(twenty|thirty|forty|fifty)[- ](one|two|three|four|five|six|seven|eight|nine)\b/g, (_m, tens: string, unit: string) => String(TENS[tens]! + UNITS[unit]!));
   t = t.replace(/(\d)(?=(?:kids?|child|children|adults?|guests?|pax|people|ppl|tickets?|more|extra|juniors?|seniors?|infants?)\b)/g, '$1 ');
