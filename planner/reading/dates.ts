@@ -13,6 +13,8 @@ export interface WhenContext {
   dayFirst: boolean;
   /** start of the booking in the venue timezone: shifts and "same day" are computed from it */
   bookingStart?: DateTime;
+  /** the day last said in the conversation: "the sunday after that" counts from it (else from the booking) */
+  anchorDay?: DateTime;
 }
 
 export type DayValue =
@@ -278,19 +280,21 @@ export function readWhen(text: string, ctx: WhenContext, expect?: 'time' | 'day'
   }
 
   // 7. weekdays: plain / "this" / "coming" = the next one; "next saturday" could be either of two
-  // weekdays anchored to the booking: "the sunday after", "the saturday before", "the friday of that week"
-  if (bookingDay) {
+  // weekdays anchored to the booking (or to the day said last): "the sunday after", "the saturday before",
+  // "the friday of that week"
+  const anchorDay = ctx.anchorDay?.setZone(ctx.timezone).startOf('day') ?? bookingDay;
+  if (anchorDay) {
     const END = `(?=\\s*(?:$|[,.;!?]|at\\b|@|same\\b|and\\b|for\\b|instead\\b|then\\b|pls\\b|please\\b|thanks\\b|thx\\b|if\\b))`;
     for (const m of text.matchAll(new RegExp(`\\b(?:the\\s+)?(${WD})\\s+(after|before)(?:\\s+(?:that|it|the booking|the party))?${END}`, 'g'))) {
       const wd = WEEKDAYS.indexOf(m[1]!) + 1;
       const step = m[2] === 'after' ? 1 : -1;
-      let d = bookingDay.plus({ days: step });
+      let d = anchorDay.plus({ days: step });
       while (d.weekday !== wd) d = d.plus({ days: step });
       addDay(m, { kind: 'date', date: d, weekdayWord: wd });
     }
     for (const m of text.matchAll(new RegExp(`\\b(?:the\\s+)?(${WD})\\s+(?:of|in|that)\\s+(?:that|the same|same|the)\\s+(?:week|weekend)\\b`, 'g'))) {
       const wd = WEEKDAYS.indexOf(m[1]!) + 1;
-      addDay(m, { kind: 'date', date: bookingDay.startOf('week').plus({ days: wd - 1 }), weekdayWord: wd });
+      addDay(m, { kind: 'date', date: anchorDay.startOf('week').plus({ days: wd - 1 }), weekdayWord: wd });
     }
   }
   for (const m of text.matchAll(new RegExp(`\\b(a week on|this coming|this|coming|next|following|the following)?\\s*\\b(${WD})(s)?\\b(\\s+week)?(\\s+after next)?`, 'g'))) {

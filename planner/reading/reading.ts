@@ -224,7 +224,8 @@ export function readConversation(input: ReadingInput): Reading {
     for (const m of t.matchAll(/"[^"]{1,200}"|(?:^|\s)'[^']{1,200}'(?=\s|$|[.,!?])/g)) c.spans.push([m.index!, m.index! + m[0].length]);
     let noContact = t;
     for (const [s, e] of c.spans) noContact = noContact.slice(0, s) + ' '.repeat(e - s) + noContact.slice(e);
-    const when = readWhen(noContact, { now, timezone, dayFirst, bookingStart }, expect === 'time' || expect === 'meridiem' ? 'time' : expect === 'day' ? 'day' : undefined);
+    const anchorDay = start.day?.value.kind === 'date' ? start.day.value.date : undefined;
+    const when = readWhen(noContact, { now, timezone, dayFirst, bookingStart, anchorDay }, expect === 'time' || expect === 'meridiem' ? 'time' : expect === 'day' ? 'day' : undefined);
     if (bookingStart) describedBooking(noContact, when, bookingStart, reading.targets);
     const masked: Array<[number, number]> = [...c.spans, ...when.spans];
     let maskedText = t;
@@ -457,7 +458,8 @@ export function readConversation(input: ReadingInput): Reading {
       const [first, ...rest] = (booking?.holder?.name ?? '').split(/\s+/);
       const full = v.name ?? (v.last ? [first, v.last].filter(Boolean).join(' ') : [v.first, rest.join(' ')].filter(Boolean).join(' '));
       // only a surname or a first name: the whole new name is proposed and asked, never written on a guess
-      if (!v.name) contactAsk.push({ about: 'name', question: booking?.holder?.name ? `Should the holder name become "${full}" (now "${booking.holder.name}")? Please type the full new name.` : 'What is the full new name?' });
+      if (v.name && !v.name.trim().includes(' ')) contactAsk.push({ about: 'name', question: `What is the full new name (first name and surname)? "${v.name}" alone is not a full name.` });
+      else if (!v.name) contactAsk.push({ about: 'name', question: booking?.holder?.name ? `Should the holder name become "${full}" (now "${booking.holder.name}")? Please type the full new name.` : 'What is the full new name?' });
       else contact.name = { value: full, evidence: name.found.text };
     } else if (name.kind === 'ambiguous') contactAsk.push({ about: 'name', question: 'Which name should the booking be under?' });
     for (const a of c.asked) {
