@@ -123,7 +123,7 @@ start() {
   setsid "$cli" "${args[@]}" >>"$LOG_FILE" 2>&1 < /dev/null &
   echo $! > "$PID_FILE"
   wait_ready "$cli" || { stop >/dev/null 2>&1 || true; exit 1; }
-  # Keep session history no longer than the configured retention (DESIGN §8).
+  # Keep session history no longer than the configured retention (docs/design.md §8).
   "$cli" operator namespace update --address "127.0.0.1:$PORT" --namespace "$NAMESPACE" --retention "$RETENTION" >/dev/null 2>&1 \
     || say "warning: could not set namespace retention to $RETENTION"
   say "Temporal dev server running (pid $(cat "$PID_FILE")) on 127.0.0.1:$PORT"

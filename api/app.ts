@@ -1,4 +1,4 @@
-// The gateway (DESIGN §7): a stateless Express app over the session workflow.
+// The gateway (docs/design.md §7): a stateless Express app over the session workflow.
 import express, { type NextFunction, type Request, type Response } from 'express';
 import helmet from 'helmet';
 import { rateLimit } from 'express-rate-limit';

@@ -1,4 +1,4 @@
-// `npm run bench`: measures the service against the Temporal floor in one run (DESIGN §10) and
+// `npm run bench`: measures the service against the Temporal floor in one run (docs/design.md §10) and
 // prints a table (also written to bench/results/latest.json). Everything runs locally: dedicated
 // Temporal dev servers, the sandbox, the worker, the gateway and a bare floor worker as separate
 // processes, the offline (zero-latency) planner. Two servers are measured: one with the dev

@@ -1,4 +1,4 @@
-// OpenAPI + metadata overlay → AtomicActions (DESIGN §4). Every spec/overlay pair in the catalog
+// OpenAPI + metadata overlay → AtomicActions (docs/design.md §4). Every spec/overlay pair in the catalog
 // folder is loaded; problems are collected with the file, operation and field they concern, so the
 // same loader serves the worker (refuse to start) and `npm run catalog -- lint` (one line each).
 import { readdirSync, readFileSync } from 'node:fs';

@@ -1,4 +1,4 @@
-// AES-256-GCM payload codec (DESIGN §8): every Temporal payload is encrypted; the key id travels in
+// AES-256-GCM payload codec (docs/design.md §8): every Temporal payload is encrypted; the key id travels in
 // the payload metadata so keys can rotate (newest encrypts, all listed keys decrypt).
 import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
 import type { Payload, PayloadCodec } from '@temporalio/common';

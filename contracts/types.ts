@@ -1,4 +1,4 @@
-// The shared data definitions (DESIGN §3): the contract between api/, workflows/ and activities/.
+// The shared data definitions (docs/design.md §3): the contract between api/, workflows/ and activities/.
 // Type-only module so the workflow bundle can import it without pulling in Node code.
 
 export type Safety = 'normal' | 'high_risk' | 'blocked';

@@ -1,4 +1,4 @@
-// "Never assume", enforced by code (DESIGN §6). The guard reads the conversation itself (the same
+// "Never assume", enforced by code (docs/design.md §6). The guard reads the conversation itself (the same
 // reading the offline planner uses) and derives every critical value of every proposed step from
 // the person's words: equal to the proposal → fine; different, ambiguous or not derivable → a
 // question. The model's `evidence` is never proof; what it proposes only has to match what was said.

@@ -1,4 +1,4 @@
-// The planning activity's ReAct loop (DESIGN §6): context first, then model turns; read tools run
+// The planning activity's ReAct loop (docs/design.md §6): context first, then model turns; read tools run
 // live (output is data), write tools are validated proposals, terminal tools end the run; the guard
 // turns any unfounded plan into a question. Bounded in model calls and wall-clock time; each
 // iteration heartbeats its state so a retried attempt resumes instead of starting over.

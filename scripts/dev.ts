@@ -4,7 +4,9 @@ import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
+import { createInterface } from 'node:readline';
 import { loadConfigOrExit } from '../config/config.js';
+import { prettyLogs } from './pretty-logs.js';
 
 const root = new URL('..', import.meta.url).pathname;
 const config = loadConfigOrExit();
@@ -53,9 +55,16 @@ if (started.status !== 0) {
 const children: ChildProcess[] = [];
 function run(name: string, entry: string) {
   const child = spawn(process.execPath, ['--import', 'tsx', join(root, entry)], { env, stdio: ['ignore', 'pipe', 'pipe'] });
-  const prefix = (chunk: Buffer) => chunk.toString().split('\n').filter(Boolean).map((l) => `[${name}] ${l}\n`).join('');
-  child.stdout!.on('data', (c: Buffer) => process.stdout.write(prefix(c)));
-  child.stderr!.on('data', (c: Buffer) => process.stderr.write(prefix(c)));
+  // Line by line (a chunk may end mid-line): the child's JSON log lines, already redacted by its
+  // logger, are printed as readable lines; the children themselves keep writing JSON.
+  const relay = (from: NodeJS.ReadableStream, to: NodeJS.WriteStream) => {
+    const pretty = prettyLogs(Boolean(to.isTTY));
+    createInterface({ input: from, crlfDelay: Infinity }).on('line', (l) => {
+      if (l) to.write(`[${name}] ${pretty(l)}\n`);
+    });
+  };
+  relay(child.stdout!, process.stdout);
+  relay(child.stderr!, process.stderr);
   child.on('exit', (code, signal) => {
     if (!stopping) {
       console.error(`[${name}] exited (${signal ?? code}); stopping the stack`);

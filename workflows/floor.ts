@@ -1,4 +1,4 @@
-// Bare workflows used by the benchmark as the Temporal floor (DESIGN §10).
+// Bare workflows used by the benchmark as the Temporal floor (docs/design.md §10).
 import { proxyActivities, setHandler, defineQuery } from '@temporalio/workflow';
 import type { Activities } from '../activities/index.js';
 import type { FloorActivities } from '../activities/floor.js';

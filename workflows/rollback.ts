@@ -1,4 +1,4 @@
-// Rolling back a failed plan so that the outcome says exactly what happened (DESIGN §5):
+// Rolling back a failed plan so that the outcome says exactly what happened (docs/design.md §5):
 // - a failed step that ROLLER refused (412 BOOKING_CHANGED or another 4xx about the write) did not
 //   happen: nothing is read back and nothing undone (patch `write-identity`);
 // - whether a failed step whose answer never came took effect is asked of ROLLER by the write's

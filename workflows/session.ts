@@ -1,4 +1,4 @@
-// One workflow per session (DESIGN §5): plan → (clarify ⇄ plan) → confirm once → execute with a
+// One workflow per session (docs/design.md §5): plan → (clarify ⇄ plan) → confirm once → execute with a
 // compensation stack → report. Deterministic: all I/O happens in activities.
 import {
   ApplicationFailure,
