@@ -24,7 +24,8 @@ beforeAll(async () => {
   const planner = evalPlanner(loadConfig({ LLM_PROVIDER: 'offline' }), catalog, sb.url);
   // planning only reads the sandbox, so no reset between variants is needed
   const cases = loadCases().filter((c) => typeof c.expect !== 'string');
-  const variants = pickVariants(cases, seed, { randomSeed: RANDOM_SEED, perKind: 1 });
+  // every distractor kind for every case; two of the harmless kinds per case (drawn), to keep the suite's time
+  const variants = pickVariants(cases, seed, { randomSeed: RANDOM_SEED, perKind: 1, harmlessKindsPerCase: 2 });
   const started = Date.now();
   results = await runVariants({ planner, catalog, seed, cases, variants });
   f = figures(results, await passingCases({ planner, catalog, seed, cases }));
@@ -35,7 +36,7 @@ afterAll(() => sb?.close());
 describe('metamorphic: eval requests with distractors and harmless rewrites (offline planner)', () => {
   it('plays one variant of every kind for every plan-producing case', () => {
     expect(f.variants).toBeGreaterThan(900);
-    expect(f.harmless.total).toBeGreaterThan(900);
+    expect(f.harmless.total).toBeGreaterThan(800);
   });
 
   // FIXME(reading): red today (2026-12-02: 59 of 998) — the current reading turns some distractors

@@ -38,12 +38,22 @@ describe('coverage: a value next to words the reading cannot place is asked', ()
   });
 
   it('asks, quoting the words, when a modifier or a second value stands beside the value', () => {
-    for (const text of ['move it to the sunday after at 3pm', 'sat 12th at 3pm or maybe 4', 'sat 12th 3pm, if not then later', 'move to sat 12th at 3pm blorf']) {
+    for (const text of ['move it to sat 12th at 3pm roughly', 'sat 12th at 3pm or maybe 4', 'sat 12th 3pm, if not then later', 'move to sat 12th at 3pm blorf']) {
       const r = planned([text]);
       expect(r.start, text).toBeUndefined();
       expect(r.asks.join(' '), text).toMatch(/could not place "|You said not/);
     }
     expect(planned(['sat 12th 3pm or maybe 4']).asks.join(' ')).toContain('"maybe"');
+  });
+
+  it('weekdays anchored to the booking (or to the day said last) are counted from it', () => {
+    // the party is on Friday 11 December
+    expect(planned(['move it to the sunday after at 3pm']).start).toBe('Sun 13 Dec 15:00');
+    expect(planned(['the saturday before at 3pm']).start).toBe('Sat 5 Dec 15:00');
+    expect(planned(['the wednesday of that week at 3pm']).start).toBe('Wed 9 Dec 15:00');
+    expect(planned(['move to sat 5th 3pm', { q: 'Plan?' }, 'sorry the sat after that']).start).toBe('Sat 12 Dec 15:00');
+    // "after" before a time is a hedge, not an anchor
+    expect(planned(['the sunday after 3pm']).start).toBeUndefined();
   });
 
   it('a count needs its ticket word in its own clause; a ticket word alone beside another count is asked', () => {
@@ -104,7 +114,9 @@ describe('names are names', () => {
     expect(planned(['surname is now silva', { q: 'Should the holder name become "Linh Silva"?', asked: ['name'] }, 'Linh Silva']).name).toBe('Linh Silva');
   });
   it('words around a name are not the name', () => {
-    expect(planned(['name shld be ana ruiz']).name).toBeUndefined();
+    expect(planned(['name shld be ana ruiz']).name).toBe('Ana Ruiz');
+    expect(planned(["the name should be her partner's"]).name).toBeUndefined();
+    expect(planned(['name shld be jordan']).name).toBeUndefined();
     expect(planned(["put it under her husband's name"]).name).toBeUndefined();
   });
 });

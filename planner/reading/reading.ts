@@ -458,7 +458,11 @@ export function readConversation(input: ReadingInput): Reading {
       const [first, ...rest] = (booking?.holder?.name ?? '').split(/\s+/);
       const full = v.name ?? (v.last ? [first, v.last].filter(Boolean).join(' ') : [v.first, rest.join(' ')].filter(Boolean).join(' '));
       // only a surname or a first name: the whole new name is proposed and asked, never written on a guess
-      if (v.name && !v.name.trim().includes(' ')) contactAsk.push({ about: 'name', question: `What is the full new name (first name and surname)? "${v.name}" alone is not a full name.` });
+      const words = (v.name ?? '').trim().split(/\s+/).filter((w) => !/^(?:van|von|de|der|den|da|di|du|del|della|dos|das|le|la|bin|al|el)$/i.test(w));
+      // three or more words beside "name" may carry a stray word ("name to blorf linh tran"): asked,
+      // unless they are the answer to a name question
+      if (v.name && words.length >= 3 && !answered) contactAsk.push({ about: 'name', question: `Should the holder name be exactly "${v.name}"? Please type the full new name to confirm.` });
+      else if (v.name && !v.name.trim().includes(' ')) contactAsk.push({ about: 'name', question: `What is the full new name (first name and surname)? "${v.name}" alone is not a full name.` });
       else if (!v.name) contactAsk.push({ about: 'name', question: booking?.holder?.name ? `Should the holder name become "${full}" (now "${booking.holder.name}")? Please type the full new name.` : 'What is the full new name?' });
       else contact.name = { value: full, evidence: name.found.text };
     } else if (name.kind === 'ambiguous') contactAsk.push({ about: 'name', question: 'Which name should the booking be under?' });

@@ -71,7 +71,9 @@ export function choose<T>(text: string, found: Found<T>[], same: (a: T, b: T) =>
   for (const next of live.slice(1)) {
     if (same(current.value, next.value)) continue;
     const between = text.slice(current.end, next.start);
-    if (CORRECTION.test(between) || /\bnot\b/.test(text.slice(next.end, next.end + 12))) {
+    // "4pm not 3pm": the value after "not" must be the one being replaced, else nothing is settled
+    const refusedAfter = found.find((f) => f.negated && f.start >= next.end && f.start - next.end <= 12);
+    if (CORRECTION.test(between) || (refusedAfter && same(refusedAfter.value, current.value))) {
       open.length = 0;
     }
     open.push(next);

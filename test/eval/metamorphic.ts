@@ -47,12 +47,15 @@ export function seededRandom(seed: number): () => number {
  * (which value and which wording is drawn with a fixed seed), so every kind is covered for every case
  * while the run stays short. `perKind` > 1 draws more.
  */
-export function pickVariants(cases: EvalCase[], seed: Seed, opts: { randomSeed: number; perKind: number }): Variant[] {
+export function pickVariants(cases: EvalCase[], seed: Seed, opts: { randomSeed: number; perKind: number; harmlessKindsPerCase?: number }): Variant[] {
   const random = seededRandom(opts.randomSeed);
   const out: Variant[] = [];
   for (const c of cases) {
     const all = [...distractorVariants(c, seed, DISTRACTOR_KINDS), ...harmlessVariants(c, seed, HARMLESS_KINDS)];
-    for (const kind of [...DISTRACTOR_KINDS, ...HARMLESS_KINDS]) {
+    // every distractor kind for every case; the harmless kinds drawn per case when a cap is given (suite time)
+    const harmless = [...HARMLESS_KINDS];
+    while (opts.harmlessKindsPerCase !== undefined && harmless.length > opts.harmlessKindsPerCase) harmless.splice(Math.floor(random() * harmless.length), 1);
+    for (const kind of [...DISTRACTOR_KINDS, ...harmless]) {
       const pool = all.filter((v) => v.kind === kind && !out.some((o) => o.caseId === c.id && o.text === v.text));
       for (let i = 0; i < opts.perKind && pool.length; i++) out.push(pool.splice(Math.floor(random() * pool.length), 1)[0]!);
     }
