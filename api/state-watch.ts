@@ -4,12 +4,12 @@
 // (its start memo and every WorkflowPropertiesModified event carry it). Reading history writes
 // nothing to it and involves no worker, so pollers cost the session nothing (Temporal limits updates
 // per execution; a poll is no longer one).
-import { setMaxListeners } from 'node:events';
 import type { Client, Connection } from '@temporalio/client';
 // CommonJS package: a default import works under Node's ESM loader (named exports do not)
 import proto, { type temporal as TemporalTypes } from '@temporalio/proto';
 import { status as grpcStatus } from '@grpc/grpc-js';
 import type { SessionState } from '../contracts/types.js';
+import { Lru } from './lru.js';
 
 const { temporal } = proto;
 
@@ -17,6 +17,12 @@ const { temporal } = proto;
 const LONG_POLL_MS = 30_000;
 const PAGE_SIZE = 1000;
 const MAX_BACKOFF_MS = 2000;
+/**
+ * Sessions watched at once per process. A watch outlives its last poller until its upstream wait
+ * returns (so a poller that comes back keeps its place in the history); past this many, the least
+ * recently polled watch ends early and its pollers get the latest state known (they poll again).
+ */
+export const MAX_WATCHES = 5000;
 
 export type Payload = TemporalTypes.api.common.v1.IPayload;
 
@@ -32,6 +38,8 @@ interface Watch {
   caughtUp: boolean;
   closed: boolean;
   waiters: Set<Waiter>;
+  /** ends this watch's upstream wait (eviction or shutdown) */
+  abort: AbortController;
 }
 
 const CLOSE_EVENTS = [
@@ -44,9 +52,8 @@ const CLOSE_EVENTS = [
 ] as const;
 
 export class StateWatch {
-  private readonly watches = new Map<string, Watch>();
+  private readonly watches: Lru<string, Watch>;
   private closing = false;
-  private readonly abort = new AbortController();
 
   constructor(
     private readonly client: Client,
@@ -55,9 +62,9 @@ export class StateWatch {
     private readonly fromMemo: (id: string, payload: Payload) => Promise<SessionState>,
     /** reads the state of a session that publishes no memo (started before the memo existed) */
     private readonly legacyState: (id: string) => Promise<SessionState>,
+    maxWatches = MAX_WATCHES,
   ) {
-    // every upstream wait listens on this signal (one per watched session)
-    setMaxListeners(0, this.abort.signal);
+    this.watches = new Lru(maxWatches);
   }
 
   /** Sessions with a running upstream wait in this process (for tests and metrics). */
@@ -67,7 +74,7 @@ export class StateWatch {
 
   /** The state this process holds for a session it is watching, when current. */
   current(id: string): SessionState | undefined {
-    const w = this.watches.get(id);
+    const w = this.watches.peek(id);
     return w?.caughtUp ? w.state : undefined;
   }
 
@@ -81,8 +88,8 @@ export class StateWatch {
     return new Promise((resolve) => {
       const fresh = !w;
       if (!w) {
-        w = { caughtUp: false, closed: false, waiters: new Set() };
-        this.watches.set(id, w);
+        w = { caughtUp: false, closed: false, waiters: new Set(), abort: new AbortController() };
+        for (const [, old] of this.watches.set(id, w)) this.end(old);
       }
       const watch = w;
       const waiter: Waiter = {
@@ -101,8 +108,13 @@ export class StateWatch {
   /** Ends every upstream wait (gateway shutdown); pending pollers get the latest state. */
   close(): void {
     this.closing = true;
-    this.abort.abort();
-    for (const w of this.watches.values()) this.settle(w, true);
+    for (const w of this.watches.values()) this.end(w);
+  }
+
+  /** Stops a watch's upstream wait; its pollers answer now with what is known. */
+  private end(w: Watch): void {
+    w.abort.abort();
+    this.settle(w, true);
   }
 
   private settle(w: Watch, all: boolean) {
@@ -115,6 +127,34 @@ export class StateWatch {
     }
   }
 
+  /**
+   * One upstream wait for the events after `token`. The SDK adds an abort listener to the signal of
+   * every call and never removes it, so each call gets a signal of its own (dropped with the call),
+   * tied to the watch's: a long watch does not pile up listeners and the calls they hold.
+   */
+  private async historyPage(w: Watch, id: string, token: Uint8Array | undefined) {
+    const call = new AbortController();
+    const stop = () => call.abort();
+    if (w.abort.signal.aborted) call.abort();
+    w.abort.signal.addEventListener('abort', stop);
+    try {
+      return await this.connection.withAbortSignal(call.signal, () =>
+        this.connection.withDeadline(Date.now() + LONG_POLL_MS, () =>
+          this.client.workflowService.getWorkflowExecutionHistory({
+            namespace: this.client.options.namespace,
+            execution: { workflowId: id },
+            nextPageToken: token,
+            waitNewEvent: true,
+            maximumPageSize: PAGE_SIZE,
+            historyEventFilterType: temporal.api.enums.v1.HistoryEventFilterType.HISTORY_EVENT_FILTER_TYPE_ALL_EVENT,
+          }),
+        ),
+      );
+    } finally {
+      w.abort.signal.removeEventListener('abort', stop);
+    }
+  }
+
   private async run(id: string, w: Watch): Promise<void> {
     let token: Uint8Array | undefined;
     let failures = 0;
@@ -123,7 +163,7 @@ export class StateWatch {
     let unread: Payload | undefined;
     let retries = 0;
     try {
-      while (w.waiters.size > 0 && !this.closing) {
+      while (w.waiters.size > 0 && !this.closing && !w.abort.signal.aborted) {
         if (unread) {
           try {
             w.state = await this.fromMemo(id, unread);
@@ -142,22 +182,11 @@ export class StateWatch {
         }
         let res: TemporalTypes.api.workflowservice.v1.IGetWorkflowExecutionHistoryResponse;
         try {
-          res = await this.connection.withAbortSignal(this.abort.signal, () =>
-            this.connection.withDeadline(Date.now() + LONG_POLL_MS, () =>
-              this.client.workflowService.getWorkflowExecutionHistory({
-                namespace: this.client.options.namespace,
-                execution: { workflowId: id },
-                nextPageToken: token,
-                waitNewEvent: true,
-                maximumPageSize: PAGE_SIZE,
-                historyEventFilterType: temporal.api.enums.v1.HistoryEventFilterType.HISTORY_EVENT_FILTER_TYPE_ALL_EVENT,
-              }),
-            ),
-          );
+          res = await this.historyPage(w, id, token);
         } catch (e) {
           const code = (e as { code?: number }).code;
           if (code === grpcStatus.DEADLINE_EXCEEDED) continue;
-          if (code === grpcStatus.NOT_FOUND || code === grpcStatus.INVALID_ARGUMENT || this.closing) break;
+          if (code === grpcStatus.NOT_FOUND || code === grpcStatus.INVALID_ARGUMENT || this.closing || w.abort.signal.aborted) break;
           // Temporal unreachable or overloaded: back off; waiters time out with what is known
           failures += 1;
           await new Promise((r) => setTimeout(r, Math.min(MAX_BACKOFF_MS, 100 * 2 ** failures)));
@@ -192,7 +221,8 @@ export class StateWatch {
     } catch {
       // a payload that cannot be decoded: waiters answer with what is known
     } finally {
-      this.watches.delete(id);
+      // an ended watch may already have been replaced by a new one for the same session
+      if (this.watches.peek(id) === w) this.watches.delete(id);
       this.settle(w, true);
     }
   }
