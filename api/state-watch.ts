@@ -18,9 +18,14 @@ const LONG_POLL_MS = 30_000;
 const PAGE_SIZE = 1000;
 const MAX_BACKOFF_MS = 2000;
 /**
- * Sessions watched at once per process. A watch outlives its last poller until its upstream wait
- * returns (so a poller that comes back keeps its place in the history); past this many, the least
- * recently polled watch ends early and its pollers get the latest state known (they poll again).
+ * A watch goes on this long after it last served a poller: a client that polls again after a change
+ * (the usual rhythm: plan → confirm → poll) finds it current, instead of a new watch reading the
+ * session's whole history again.
+ */
+export const LINGER_MS = 10_000;
+/**
+ * Sessions watched at once per process. Past this many, the least recently polled watch ends early
+ * and its pollers get the latest state known (they poll again).
  */
 export const MAX_WATCHES = 5000;
 
@@ -38,6 +43,8 @@ interface Watch {
   caughtUp: boolean;
   closed: boolean;
   waiters: Set<Waiter>;
+  /** when a poller last came or was answered (the watch lingers LINGER_MS after) */
+  servedAt: number;
   /** ends this watch's upstream wait (eviction or shutdown) */
   abort: AbortController;
 }
@@ -84,11 +91,12 @@ export class StateWatch {
    */
   waitForChange(id: string, since: number, ms: number): Promise<SessionState | undefined> {
     let w = this.watches.get(id);
+    if (w) w.servedAt = Date.now();
     if (w?.caughtUp && w.state && (w.state.version > since || w.closed)) return Promise.resolve(w.state);
     return new Promise((resolve) => {
       const fresh = !w;
       if (!w) {
-        w = { caughtUp: false, closed: false, waiters: new Set(), abort: new AbortController() };
+        w = { caughtUp: false, closed: false, waiters: new Set(), servedAt: Date.now(), abort: new AbortController() };
         for (const [, old] of this.watches.set(id, w)) this.end(old);
       }
       const watch = w;
@@ -97,6 +105,7 @@ export class StateWatch {
         resolve,
         timer: setTimeout(() => {
           watch.waiters.delete(waiter);
+          watch.servedAt = Date.now();
           resolve(watch.state);
         }, Math.max(0, ms)),
       };
@@ -122,6 +131,7 @@ export class StateWatch {
       if (all || (w.state && (w.state.version > waiter.since || w.closed))) {
         clearTimeout(waiter.timer);
         w.waiters.delete(waiter);
+        w.servedAt = Date.now();
         waiter.resolve(w.state);
       }
     }
@@ -163,7 +173,7 @@ export class StateWatch {
     let unread: Payload | undefined;
     let retries = 0;
     try {
-      while (w.waiters.size > 0 && !this.closing && !w.abort.signal.aborted) {
+      while ((w.waiters.size > 0 || Date.now() - w.servedAt < LINGER_MS) && !this.closing && !w.abort.signal.aborted) {
         if (unread) {
           try {
             w.state = await this.fromMemo(id, unread);

@@ -4,9 +4,10 @@
 // processes, the offline (zero-latency) planner. Two servers are measured: one with the dev
 // server's defaults, one with what `temporal-dev.sh` sets (`server-flags`). Options:
 // --iterations N (default 30), --load N (default 300), --pollers N (default 200), --idle S (seconds
-// of quiet before the settled RSS, default 60), --skip-defaults.
+// of quiet before the settled RSS, default 60), --skip-defaults, --cpu-prof (only the concurrency-50
+// run, with the worker and the gateway under `node --cpu-prof`; profiles in .local/prof/).
 import { spawn, execFileSync, type ChildProcess } from 'node:child_process';
-import { mkdirSync, openSync, writeFileSync } from 'node:fs';
+import { mkdirSync, openSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -21,10 +22,11 @@ import { parsePayloadKeys } from '../config/config.js';
 import { readSeed } from '../sandbox/store.js';
 import { freePort } from '../scripts/ports.js';
 import { cpuPerSession, cpuSnapshot, rssMb, shapeOf } from './measure.js';
+import { summarise } from './profile-summary.js';
 
 const ROOT = new URL('..', import.meta.url).pathname;
 const { values } = parseArgs({
-  options: { iterations: { type: 'string', default: '30' }, load: { type: 'string', default: '300' }, pollers: { type: 'string', default: '200' }, idle: { type: 'string', default: '60' }, 'skip-defaults': { type: 'boolean', default: false } },
+  options: { iterations: { type: 'string', default: '30' }, load: { type: 'string', default: '300' }, pollers: { type: 'string', default: '200' }, idle: { type: 'string', default: '60' }, 'skip-defaults': { type: 'boolean', default: false }, 'cpu-prof': { type: 'boolean', default: false } },
 });
 const N = Number(values.iterations);
 const LOAD = Number(values.load);
@@ -37,10 +39,11 @@ process.on('SIGINT', () => process.exit(130));
 const log = (m: string) => console.error(`[bench ${new Date().toISOString().slice(11, 19)}] ${m}`);
 
 /** each process logs (warnings and up) to .local/bench-<name>.log */
-function spawnEntry(entry: string, env: Record<string, string>): ChildProcess {
+const PROF_DIR = join(ROOT, '.local', 'prof');
+function spawnEntry(entry: string, env: Record<string, string>, nodeArgs: string[] = []): ChildProcess {
   mkdirSync(join(ROOT, '.local'), { recursive: true });
   const out = openSync(join(ROOT, '.local', `bench-${entry.replace(/^.*\/|\.ts$/g, '').replace('main', entry.split('/')[0]!)}.log`), 'a');
-  const c = spawn(process.execPath, ['--import', 'tsx', join(ROOT, entry)], { env: { ...process.env, LOG_LEVEL: 'warn', ...env }, stdio: ['ignore', out, 'inherit'] });
+  const c = spawn(process.execPath, [...nodeArgs, '--import', 'tsx', join(ROOT, entry)], { env: { ...process.env, LOG_LEVEL: 'warn', ...env }, stdio: ['ignore', out, 'inherit'] });
   children.push(c);
   return c;
 }
@@ -137,8 +140,10 @@ async function startStack(flags: string[], sandboxPort: number, seed: string) {
     CLIENT_RATE_LIMIT_PER_MINUTE: '1000000',
     AUTH_FAILURES_PER_MINUTE: '1000000',
   };
-  const worker = spawnEntry('worker/main.ts', env);
-  const gateway = spawnEntry('api/main.ts', env);
+  // one folder per process: each thread (the main one and tsx's loader) writes a profile of its own
+  const prof = (name: string) => (values['cpu-prof'] ? ['--cpu-prof', `--cpu-prof-dir=${join(PROF_DIR, name)}`] : []);
+  const worker = spawnEntry('worker/main.ts', env, prof('worker'));
+  const gateway = spawnEntry('api/main.ts', env, prof('gateway'));
   const floorWorker = spawnEntry('bench/floor-worker.ts', { TEMPORAL_ADDRESS: t.address, TEMPORAL_TASK_QUEUE: 'bench-floor' });
   const gw = `http://127.0.0.1:${gatewayPort}`;
   await waitHttp(`${gw}/readyz`);
@@ -202,6 +207,13 @@ async function startStack(flags: string[], sandboxPort: number, seed: string) {
     sameShape,
     pids: { worker: worker.pid!, gateway: gateway.pid!, floorWorker: floorWorker.pid!, temporal: t.proc.pid! },
     stop: () => [worker, gateway, floorWorker, t.proc].forEach(kill),
+    /** a clean stop (SIGTERM) of the worker and the gateway, so `--cpu-prof` writes their profiles */
+    drain: () => Promise.all([worker, gateway].map((c) => new Promise<void>((r) => {
+      if (c.exitCode !== null) return r();
+      const force = setTimeout(() => kill(c), 60_000);
+      c.once('exit', () => (clearTimeout(force), r()));
+      c.kill('SIGTERM');
+    }))),
   };
 }
 type Stack = Awaited<ReturnType<typeof startStack>>;
@@ -397,11 +409,36 @@ async function throughputs(st: Stack, pids: Record<string, number>) {
   return { throughput, sameShape, cpu, ratio };
 }
 
+/** `--cpu-prof`: the concurrency-50 run alone, then the worker's and the gateway's profiles summarised. */
+async function profileRun(sandboxPort: number, seed: string) {
+  rmSync(PROF_DIR, { recursive: true, force: true });
+  const st = await startStack(TUNED_FLAGS, sandboxPort, seed);
+  log('profiling: 100 sessions at concurrency 50');
+  const r = await runMany(st, 100, 50);
+  log(`${r.done} completed, ${r.errors} errors, ${(r.done / r.seconds).toFixed(2)} sessions/s; stopping the worker and the gateway`);
+  await st.drain();
+  for (const f of readdirSync(PROF_DIR, { recursive: true, encoding: 'utf8' }).filter((x) => x.endsWith('.cpuprofile'))) {
+    const s = summarise(join(PROF_DIR, f), ROOT);
+    console.log(`\n${f}: ${s.busyMs} ms busy, ${s.idleMs} ms idle (start-up and warm-up included; shares of the busy time)`);
+    for (const x of s.byOwner) console.log(`  ${String(x.pct).padStart(5)} %  ${x.name}`);
+    console.log('  top functions (self time):');
+    for (const x of s.byFunction) console.log(`  ${String(x.pct).padStart(5)} %  ${x.name}`);
+  }
+  st.stop();
+  await st.connection.close();
+}
+
 async function main() {
   const sandboxPort = await freePort();
   const seed = benchSeed(10 + 3 * N + 40 + 50 + 140 + LOAD + 20);
   const sandbox = spawnEntry('sandbox/main.ts', { SANDBOX_PORT: String(sandboxPort), SANDBOX_SEED: seed });
   await waitHttp(`http://127.0.0.1:${sandboxPort}/__sandbox/journal`);
+  if (values['cpu-prof']) {
+    await profileRun(sandboxPort, seed);
+    kill(sandbox);
+    stopAll();
+    process.exit(0);
+  }
 
   // 1. the dev server's defaults: the floor and the service's latencies
   let defaults: (Awaited<ReturnType<typeof latencies>> & { floorThroughput_c50: number }) | undefined;

@@ -39,6 +39,25 @@ async function caughtUp(watch: StateWatch, id: string) {
   expect(watch.current(id)?.version).toBe(1);
 }
 
+describe('state watch linger', () => {
+  it('a watch that answered stays current for a while: the next poll reads no history again', async () => {
+    const a = await session();
+    let reads = 0;
+    const watch = new StateWatch(client, connection, async (_id, p: Payload) => (reads++, defaultPayloadConverter.fromPayload<SessionState>(p as never)), () => Promise.reject(new Error('no legacy sessions here')));
+    try {
+      expect((await watch.waitForChange(a, 0, 10_000))?.version).toBe(1);
+      await new Promise((r) => setTimeout(r, 300));
+      // its poller is gone, the watch is not
+      expect(watch.active).toBe(1);
+      expect(watch.current(a)?.version).toBe(1);
+      expect(await within(watch.waitForChange(a, 1, 300), 1000)).toMatchObject({ version: 1 });
+      expect(reads).toBe(1);
+    } finally {
+      watch.close();
+    }
+  });
+});
+
 describe('state watch bound', () => {
   it('holds at most its limit of sessions; the least recently polled one answers at once with its latest state', async () => {
     const [a, b, c] = [await session(), await session(), await session()];
