@@ -183,7 +183,11 @@ async function startStack(flags: string[], sandboxPort: number, seed: string) {
   // warm-up (bundles, JIT, connections) until both workers answer
   let warmId = '';
   for (let i = 0; i < 3; i++) {
-    const s = await session(next++);
+    // patient: a cold worker (bundling its workflows on a loaded machine) may plan after the wait
+    const idx = next++;
+    const first = await post('/v1/sessions?wait=25', { bookingId: `bb-${idx}`, message: chainFor(idx) });
+    const s = first.json.phase === 'planning' ? await pollUntil(first.json, (x) => x.phase !== 'planning') : first.json;
+    if (s.phase !== 'awaiting_confirmation') throw new Error(`warm-up session: ${s.phase ?? s.code}`);
     const done = await post(`/v1/sessions/${s.sessionId}/confirm?wait=25`, { planHash: s.plan!.hash });
     if (done.json.phase !== 'completed') throw new Error(`warm-up session ended ${done.json.phase}`);
     warmId = s.sessionId;
