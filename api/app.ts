@@ -54,6 +54,7 @@ export function createGatewayApp(deps: GatewayDeps) {
   app.use(helmet());
 
   // metrics + access log (no headers, no bodies: they carry tokens and PII)
+  const debug = log.isLevelEnabled('debug');
   app.use((req, res, next) => {
     const start = process.hrtime.bigint();
     res.on('finish', () => {
@@ -62,7 +63,8 @@ export function createGatewayApp(deps: GatewayDeps) {
       const seconds = Number(process.hrtime.bigint() - start) / 1e9;
       metrics.requests.inc(labels);
       metrics.latency.observe(labels, seconds);
-      log.debug({ ...labels, ms: Math.round(seconds * 1000) }, 'request');
+      // one line per request only when asked for: the object is not even built otherwise
+      if (debug) log.debug({ ...labels, ms: Math.round(seconds * 1000) }, 'request');
     });
     next();
   });
@@ -104,8 +106,10 @@ export function createGatewayApp(deps: GatewayDeps) {
     if (!m) return next(new ApiError(401, 'UNAUTHORIZED', 'Send the ROLLER bearer token in the Authorization header.', {}, { 'WWW-Authenticate': 'Bearer' }));
     const token = m[1]!;
     (req as Authed).identity = await identity.resolve(token);
-    // from here on the token only travels sealed: Temporal (and whoever decodes its payloads) never sees it
-    (req as Authed).token = deps.seal.seal(token);
+    // from here on the token only travels sealed: Temporal (and whoever decodes its payloads) never
+    // sees it. Sealed when a route first asks for it: reads (most requests: polls) never do.
+    let sealed: string | undefined;
+    Object.defineProperty(req, 'token', { get: () => (sealed ??= deps.seal.seal(token)), enumerable: false });
     next();
   };
   // Starting a change and confirming one need the write scope; ROLLER is not left to refuse the write.

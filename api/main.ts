@@ -1,7 +1,7 @@
 // Gateway entry point.
 import { loadConfigOrExit } from '../config/config.js';
 import { createLogger } from '../observability/logger.js';
-import { loadCatalogOrThrow } from '../worker/create-worker.js';
+import { loadCatalogOrThrow } from '../catalog/importer.js';
 import { buildGateway, createGatewayServer } from './create-gateway.js';
 
 const config = loadConfigOrExit();

@@ -19,9 +19,10 @@ import type { Identity } from './identity.js';
 import { ApiError } from './problem.js';
 import { StateWatch, type Payload } from './state-watch.js';
 import { ownsSessionId, sessionIdFor } from './session-id.js';
+import { Lru } from './lru.js';
 
 const RPC_MS = 5000;
-/** plan/booking details held per gateway process (each is fixed per plan hash and booking version) */
+/** plan/booking details held per gateway process, least recently read dropped first (each is fixed per plan hash and booking version) */
 const DETAILS_CACHE = 2000;
 /** a start is retried with the same id within this budget (the first attempt may have created it) */
 const START_BUDGET_MS = 15_000;
@@ -98,7 +99,7 @@ export class SessionService {
     );
   }
 
-  private readonly details = new Map<string, Promise<SessionDetails>>();
+  private readonly details = new Lru<string, Promise<SessionDetails>>(DETAILS_CACHE);
 
   /** A memo payload → the full state: a trimmed memo gets its plan and booking from `details`. */
   private async fromMemo(id: string, payload: Payload): Promise<SessionState> {
@@ -120,9 +121,10 @@ export class SessionService {
     if (!p) {
       // a busy worker answers queries late: wait longer than for a describe
       p = this.rpc(() => this.handle(id).query(detailsQuery), UPDATE_MS);
-      p.catch(() => this.details.delete(key));
+      const failed = p;
+      // a failed read is not kept (the next reader asks again), unless a newer read replaced it
+      p.catch(() => this.details.peek(key) === failed && this.details.delete(key));
       this.details.set(key, p);
-      if (this.details.size > DETAILS_CACHE) this.details.delete(this.details.keys().next().value!);
     }
     return p;
   }

@@ -4,12 +4,12 @@
 // (its start memo and every WorkflowPropertiesModified event carry it). Reading history writes
 // nothing to it and involves no worker, so pollers cost the session nothing (Temporal limits updates
 // per execution; a poll is no longer one).
-import { setMaxListeners } from 'node:events';
 import type { Client, Connection } from '@temporalio/client';
 // CommonJS package: a default import works under Node's ESM loader (named exports do not)
 import proto, { type temporal as TemporalTypes } from '@temporalio/proto';
 import { status as grpcStatus } from '@grpc/grpc-js';
 import type { SessionState } from '../contracts/types.js';
+import { Lru } from './lru.js';
 
 const { temporal } = proto;
 
@@ -17,6 +17,17 @@ const { temporal } = proto;
 const LONG_POLL_MS = 30_000;
 const PAGE_SIZE = 1000;
 const MAX_BACKOFF_MS = 2000;
+/**
+ * A watch goes on this long after it last served a poller: a client that polls again after a change
+ * (the usual rhythm: plan → confirm → poll) finds it current, instead of a new watch reading the
+ * session's whole history again.
+ */
+export const LINGER_MS = 10_000;
+/**
+ * Sessions watched at once per process. Past this many, the least recently polled watch ends early
+ * and its pollers get the latest state known (they poll again).
+ */
+export const MAX_WATCHES = 5000;
 
 export type Payload = TemporalTypes.api.common.v1.IPayload;
 
@@ -32,6 +43,10 @@ interface Watch {
   caughtUp: boolean;
   closed: boolean;
   waiters: Set<Waiter>;
+  /** when a poller last came or was answered (the watch lingers LINGER_MS after) */
+  servedAt: number;
+  /** ends this watch's upstream wait (eviction or shutdown) */
+  abort: AbortController;
 }
 
 const CLOSE_EVENTS = [
@@ -44,9 +59,8 @@ const CLOSE_EVENTS = [
 ] as const;
 
 export class StateWatch {
-  private readonly watches = new Map<string, Watch>();
+  private readonly watches: Lru<string, Watch>;
   private closing = false;
-  private readonly abort = new AbortController();
 
   constructor(
     private readonly client: Client,
@@ -55,9 +69,9 @@ export class StateWatch {
     private readonly fromMemo: (id: string, payload: Payload) => Promise<SessionState>,
     /** reads the state of a session that publishes no memo (started before the memo existed) */
     private readonly legacyState: (id: string) => Promise<SessionState>,
+    maxWatches = MAX_WATCHES,
   ) {
-    // every upstream wait listens on this signal (one per watched session)
-    setMaxListeners(0, this.abort.signal);
+    this.watches = new Lru(maxWatches);
   }
 
   /** Sessions with a running upstream wait in this process (for tests and metrics). */
@@ -67,7 +81,7 @@ export class StateWatch {
 
   /** The state this process holds for a session it is watching, when current. */
   current(id: string): SessionState | undefined {
-    const w = this.watches.get(id);
+    const w = this.watches.peek(id);
     return w?.caughtUp ? w.state : undefined;
   }
 
@@ -77,12 +91,13 @@ export class StateWatch {
    */
   waitForChange(id: string, since: number, ms: number): Promise<SessionState | undefined> {
     let w = this.watches.get(id);
+    if (w) w.servedAt = Date.now();
     if (w?.caughtUp && w.state && (w.state.version > since || w.closed)) return Promise.resolve(w.state);
     return new Promise((resolve) => {
       const fresh = !w;
       if (!w) {
-        w = { caughtUp: false, closed: false, waiters: new Set() };
-        this.watches.set(id, w);
+        w = { caughtUp: false, closed: false, waiters: new Set(), servedAt: Date.now(), abort: new AbortController() };
+        for (const [, old] of this.watches.set(id, w)) this.end(old);
       }
       const watch = w;
       const waiter: Waiter = {
@@ -90,6 +105,7 @@ export class StateWatch {
         resolve,
         timer: setTimeout(() => {
           watch.waiters.delete(waiter);
+          watch.servedAt = Date.now();
           resolve(watch.state);
         }, Math.max(0, ms)),
       };
@@ -101,8 +117,13 @@ export class StateWatch {
   /** Ends every upstream wait (gateway shutdown); pending pollers get the latest state. */
   close(): void {
     this.closing = true;
-    this.abort.abort();
-    for (const w of this.watches.values()) this.settle(w, true);
+    for (const w of this.watches.values()) this.end(w);
+  }
+
+  /** Stops a watch's upstream wait; its pollers answer now with what is known. */
+  private end(w: Watch): void {
+    w.abort.abort();
+    this.settle(w, true);
   }
 
   private settle(w: Watch, all: boolean) {
@@ -110,8 +131,37 @@ export class StateWatch {
       if (all || (w.state && (w.state.version > waiter.since || w.closed))) {
         clearTimeout(waiter.timer);
         w.waiters.delete(waiter);
+        w.servedAt = Date.now();
         waiter.resolve(w.state);
       }
+    }
+  }
+
+  /**
+   * One upstream wait for the events after `token`. The SDK adds an abort listener to the signal of
+   * every call and never removes it, so each call gets a signal of its own (dropped with the call),
+   * tied to the watch's: a long watch does not pile up listeners and the calls they hold.
+   */
+  private async historyPage(w: Watch, id: string, token: Uint8Array | undefined) {
+    const call = new AbortController();
+    const stop = () => call.abort();
+    if (w.abort.signal.aborted) call.abort();
+    w.abort.signal.addEventListener('abort', stop);
+    try {
+      return await this.connection.withAbortSignal(call.signal, () =>
+        this.connection.withDeadline(Date.now() + LONG_POLL_MS, () =>
+          this.client.workflowService.getWorkflowExecutionHistory({
+            namespace: this.client.options.namespace,
+            execution: { workflowId: id },
+            nextPageToken: token,
+            waitNewEvent: true,
+            maximumPageSize: PAGE_SIZE,
+            historyEventFilterType: temporal.api.enums.v1.HistoryEventFilterType.HISTORY_EVENT_FILTER_TYPE_ALL_EVENT,
+          }),
+        ),
+      );
+    } finally {
+      w.abort.signal.removeEventListener('abort', stop);
     }
   }
 
@@ -123,7 +173,7 @@ export class StateWatch {
     let unread: Payload | undefined;
     let retries = 0;
     try {
-      while (w.waiters.size > 0 && !this.closing) {
+      while ((w.waiters.size > 0 || Date.now() - w.servedAt < LINGER_MS) && !this.closing && !w.abort.signal.aborted) {
         if (unread) {
           try {
             w.state = await this.fromMemo(id, unread);
@@ -142,22 +192,11 @@ export class StateWatch {
         }
         let res: TemporalTypes.api.workflowservice.v1.IGetWorkflowExecutionHistoryResponse;
         try {
-          res = await this.connection.withAbortSignal(this.abort.signal, () =>
-            this.connection.withDeadline(Date.now() + LONG_POLL_MS, () =>
-              this.client.workflowService.getWorkflowExecutionHistory({
-                namespace: this.client.options.namespace,
-                execution: { workflowId: id },
-                nextPageToken: token,
-                waitNewEvent: true,
-                maximumPageSize: PAGE_SIZE,
-                historyEventFilterType: temporal.api.enums.v1.HistoryEventFilterType.HISTORY_EVENT_FILTER_TYPE_ALL_EVENT,
-              }),
-            ),
-          );
+          res = await this.historyPage(w, id, token);
         } catch (e) {
           const code = (e as { code?: number }).code;
           if (code === grpcStatus.DEADLINE_EXCEEDED) continue;
-          if (code === grpcStatus.NOT_FOUND || code === grpcStatus.INVALID_ARGUMENT || this.closing) break;
+          if (code === grpcStatus.NOT_FOUND || code === grpcStatus.INVALID_ARGUMENT || this.closing || w.abort.signal.aborted) break;
           // Temporal unreachable or overloaded: back off; waiters time out with what is known
           failures += 1;
           await new Promise((r) => setTimeout(r, Math.min(MAX_BACKOFF_MS, 100 * 2 ** failures)));
@@ -192,7 +231,8 @@ export class StateWatch {
     } catch {
       // a payload that cannot be decoded: waiters answer with what is known
     } finally {
-      this.watches.delete(id);
+      // an ended watch may already have been replaced by a new one for the same session
+      if (this.watches.peek(id) === w) this.watches.delete(id);
       this.settle(w, true);
     }
   }

@@ -3,9 +3,11 @@
 // Temporal dev servers, the sandbox, the worker, the gateway and a bare floor worker as separate
 // processes, the offline (zero-latency) planner. Two servers are measured: one with the dev
 // server's defaults, one with what `temporal-dev.sh` sets (`server-flags`). Options:
-// --iterations N (default 30), --load N (default 300), --pollers N (default 200).
+// --iterations N (default 30), --load N (default 300), --pollers N (default 200), --idle S (seconds
+// of quiet before the settled RSS, default 60), --skip-defaults, --cpu-prof (only the concurrency-50
+// run, with the worker and the gateway under `node --cpu-prof`; profiles in .local/prof/).
 import { spawn, execFileSync, type ChildProcess } from 'node:child_process';
-import { mkdirSync, openSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, openSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -13,17 +15,23 @@ import { Client, Connection } from '@temporalio/client';
 import { DateTime } from 'luxon';
 import { dump as dumpYaml } from 'js-yaml';
 import { SEARCH_ATTRIBUTES } from '../workflows/search-attributes.js';
-import { floorQuery } from '../workflows/floor.js';
+import { floorConfirm, floorQuery, type SessionShape } from '../workflows/floor.js';
+import { BookingIdKey, SessionPhaseKey, VenueIdKey } from '../workflows/search-attributes.js';
 import { dataConverter } from '../temporal/connection.js';
 import { parsePayloadKeys } from '../config/config.js';
 import { readSeed } from '../sandbox/store.js';
 import { freePort } from '../scripts/ports.js';
+import { cpuPerSession, cpuSnapshot, rssMb, shapeOf } from './measure.js';
+import { summarise } from './profile-summary.js';
 
 const ROOT = new URL('..', import.meta.url).pathname;
-const { values } = parseArgs({ options: { iterations: { type: 'string', default: '30' }, load: { type: 'string', default: '300' }, pollers: { type: 'string', default: '200' }, 'skip-defaults': { type: 'boolean', default: false } } });
+const { values } = parseArgs({
+  options: { iterations: { type: 'string', default: '30' }, load: { type: 'string', default: '300' }, pollers: { type: 'string', default: '200' }, idle: { type: 'string', default: '60' }, 'skip-defaults': { type: 'boolean', default: false }, 'cpu-prof': { type: 'boolean', default: false } },
+});
 const N = Number(values.iterations);
 const LOAD = Number(values.load);
 const POLLERS = Number(values.pollers);
+const IDLE_S = Number(values.idle);
 const children: ChildProcess[] = [];
 const stopAll = () => children.forEach((c) => c.exitCode === null && c.kill('SIGKILL'));
 process.on('exit', stopAll);
@@ -31,10 +39,11 @@ process.on('SIGINT', () => process.exit(130));
 const log = (m: string) => console.error(`[bench ${new Date().toISOString().slice(11, 19)}] ${m}`);
 
 /** each process logs (warnings and up) to .local/bench-<name>.log */
-function spawnEntry(entry: string, env: Record<string, string>): ChildProcess {
+const PROF_DIR = join(ROOT, '.local', 'prof');
+function spawnEntry(entry: string, env: Record<string, string>, nodeArgs: string[] = []): ChildProcess {
   mkdirSync(join(ROOT, '.local'), { recursive: true });
   const out = openSync(join(ROOT, '.local', `bench-${entry.replace(/^.*\/|\.ts$/g, '').replace('main', entry.split('/')[0]!)}.log`), 'a');
-  const c = spawn(process.execPath, ['--import', 'tsx', join(ROOT, entry)], { env: { ...process.env, LOG_LEVEL: 'warn', ...env }, stdio: ['ignore', out, 'inherit'] });
+  const c = spawn(process.execPath, [...nodeArgs, '--import', 'tsx', join(ROOT, entry)], { env: { ...process.env, LOG_LEVEL: 'warn', ...env }, stdio: ['ignore', out, 'inherit'] });
   children.push(c);
   return c;
 }
@@ -50,11 +59,6 @@ async function waitHttp(url: string) {
     await new Promise((r) => setTimeout(r, 250));
   }
   throw new Error(`${url} did not come up`);
-}
-
-function rssMb(pid: number): number {
-  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
-  return Number(/VmRSS:\s+(\d+)/.exec(status)![1]) / 1024;
 }
 
 const pct = (xs: number[], p: number) => {
@@ -136,12 +140,16 @@ async function startStack(flags: string[], sandboxPort: number, seed: string) {
     CLIENT_RATE_LIMIT_PER_MINUTE: '1000000',
     AUTH_FAILURES_PER_MINUTE: '1000000',
   };
-  const worker = spawnEntry('worker/main.ts', env);
-  const gateway = spawnEntry('api/main.ts', env);
+  // one folder per process: each thread (the main one and tsx's loader) writes a profile of its own
+  const prof = (name: string) => (values['cpu-prof'] ? ['--cpu-prof', `--cpu-prof-dir=${join(PROF_DIR, name)}`] : []);
+  const worker = spawnEntry('worker/main.ts', env, prof('worker'));
+  const gateway = spawnEntry('api/main.ts', env, prof('gateway'));
   const floorWorker = spawnEntry('bench/floor-worker.ts', { TEMPORAL_ADDRESS: t.address, TEMPORAL_TASK_QUEUE: 'bench-floor' });
   const gw = `http://127.0.0.1:${gatewayPort}`;
   await waitHttp(`${gw}/readyz`);
   const client = new Client({ connection: t.connection, dataConverter: dataConverter(parsePayloadKeys(keys)) });
+  // the floors run bare: no codec
+  const bare = new Client({ connection: t.connection });
   const H = { authorization: 'Bearer tok-staff-venue1', 'content-type': 'application/json' };
   const post = async (path: string, body: unknown) => {
     const r = await fetch(`${gw}${path}`, { method: 'POST', headers: H, body: JSON.stringify(body) });
@@ -171,13 +179,24 @@ async function startStack(flags: string[], sandboxPort: number, seed: string) {
     if (s.json.phase !== 'awaiting_confirmation') throw new Error(`session: ${s.status} ${s.json.phase ?? s.json.code} ${s.json.outcome?.message ?? ''}`);
     return s.json;
   };
-  const floor = (type: 'floorOneActivity' | 'floorThreeActivities', tag: string) => client.workflow.start(type, { taskQueue: 'bench-floor', workflowId: `${tag}-${randomBytes(6).toString('hex')}` });
+  const floor = (type: 'floorOneActivity' | 'floorThreeActivities', tag: string) => bare.workflow.start(type, { taskQueue: 'bench-floor', workflowId: `${tag}-${randomBytes(6).toString('hex')}` });
   // warm-up (bundles, JIT, connections) until both workers answer
+  let warmId = '';
   for (let i = 0; i < 3; i++) {
-    const s = await session(next++);
-    await post(`/v1/sessions/${s.sessionId}/confirm?wait=25`, { planHash: s.plan!.hash });
+    // patient: a cold worker (bundling its workflows on a loaded machine) may plan after the wait
+    const idx = next++;
+    const first = await post('/v1/sessions?wait=25', { bookingId: `bb-${idx}`, message: chainFor(idx) });
+    const s = first.json.phase === 'planning' ? await pollUntil(first.json, (x) => x.phase !== 'planning') : first.json;
+    if (s.phase !== 'awaiting_confirmation') throw new Error(`warm-up session: ${s.phase ?? s.code}`);
+    const done = await post(`/v1/sessions/${s.sessionId}/confirm?wait=25`, { planHash: s.plan!.hash });
+    if (done.json.phase !== 'completed') throw new Error(`warm-up session ended ${done.json.phase}`);
+    warmId = s.sessionId;
     await (await floor('floorOneActivity', 'warm')).result();
   }
+  // the Temporal shape of a completed 3-step session, for the same-shape floor
+  const shape = shapeOf((await client.workflow.getHandle(warmId).fetchHistory()).events ?? []);
+  const sameShape = (tag: string) => sameShapeSession(bare, shape, tag);
+  const floorShape = shapeOf((await bare.workflow.getHandle(await sameShape('warm')).fetchHistory()).events ?? []);
   return {
     ...t,
     client,
@@ -187,11 +206,55 @@ async function startStack(flags: string[], sandboxPort: number, seed: string) {
     pollUntil,
     session,
     floor,
-    pids: { worker: worker.pid!, gateway: gateway.pid!, floorWorker: floorWorker.pid! },
+    shape,
+    floorShape,
+    sameShape,
+    pids: { worker: worker.pid!, gateway: gateway.pid!, floorWorker: floorWorker.pid!, temporal: t.proc.pid! },
     stop: () => [worker, gateway, floorWorker, t.proc].forEach(kill),
+    /** a clean stop (SIGTERM) of the worker and the gateway, so `--cpu-prof` writes their profiles */
+    drain: () => Promise.all([worker, gateway].map((c) => new Promise<void>((r) => {
+      if (c.exitCode !== null) return r();
+      const force = setTimeout(() => kill(c), 60_000);
+      c.once('exit', () => (clearTimeout(force), r()));
+      c.kill('SIGTERM');
+    }))),
   };
 }
 type Stack = Awaited<ReturnType<typeof startStack>>;
+
+/** Waits (a history long-poll, as the gateway's) until the workflow has published a memo upsert. */
+async function memoPublished(client: Client, workflowId: string) {
+  let token: Uint8Array | undefined;
+  for (;;) {
+    const res = await client.workflowService.getWorkflowExecutionHistory({ namespace: 'default', execution: { workflowId }, nextPageToken: token, waitNewEvent: true, maximumPageSize: 1000 });
+    if ((res.history?.events ?? []).some((e) => e.workflowPropertiesModifiedEventAttributes)) return;
+    if (!res.nextPageToken?.length) throw new Error(`${workflowId} closed before publishing`);
+    token = res.nextPageToken;
+  }
+}
+
+/**
+ * One same-shape floor session on the bare worker: started with a memo and search attributes as a
+ * session is, confirmed (its updates) once it has published its "plan", awaited to the end.
+ */
+async function sameShapeSession(client: Client, shape: SessionShape, tag: string): Promise<string> {
+  const workflowId = `${tag}-${randomBytes(6).toString('hex')}`;
+  const h = await client.workflow.start('floorSameShape', {
+    taskQueue: 'bench-floor',
+    workflowId,
+    args: [shape],
+    memo: { sessionState: { version: 1, filler: 'x'.repeat(shape.memoBytes) } },
+    typedSearchAttributes: [
+      { key: SessionPhaseKey, value: 'planning' },
+      { key: VenueIdKey, value: 'venue-1' },
+      { key: BookingIdKey, value: workflowId },
+    ],
+  });
+  await memoPublished(client, workflowId);
+  for (let u = 0; u < shape.updates; u++) await h.executeUpdate(floorConfirm, { updateId: `confirm-${u}` });
+  if ((await h.result()) !== 'done') throw new Error(`${workflowId} did not finish`);
+  return workflowId;
+}
 
 /** Latencies: floor A/B on the bare worker, the service's start → plan and confirm → completed. */
 async function latencies(st: Stack, n: number) {
@@ -225,6 +288,18 @@ async function floorThroughput(st: Stack, count: number, concurrency: number) {
     while (left-- > 0) await (await st.floor('floorThreeActivities', 'floorT')).result();
   }));
   return +(count / ((performance.now() - t) / 1000)).toFixed(2);
+}
+
+/** Same-shape floor sessions at a concurrency, per second. */
+async function sameShapeThroughput(st: Stack, count: number, concurrency: number) {
+  const t = performance.now();
+  let left = count;
+  let errors = 0;
+  await Promise.all(Array.from({ length: concurrency }, async () => {
+    while (left-- > 0) await st.sameShape('floorS').catch(() => errors++);
+  }));
+  const seconds = (performance.now() - t) / 1000;
+  return { done: count - errors, errors, seconds, perSecond: +((count - errors) / seconds).toFixed(2) };
 }
 
 /** Whole sessions (start, long-poll to the plan, confirm, long-poll to the end) at a concurrency. */
@@ -301,11 +376,73 @@ async function manyPollers(st: Stack, count: number) {
   return { pollers: count, errors: heldErrors + changeErrors, historyEventsAdded: after - before, confirmWhileHeld_ms: +confirmMs.toFixed(1) };
 }
 
+const rssOf = (pids: Record<string, number>) => ({
+  worker: rssMb(pids.worker!),
+  gateway: rssMb(pids.gateway!),
+  sandbox: rssMb(pids.sandbox!),
+  bareFloorWorker: rssMb(pids.floorWorker!),
+  temporal: rssMb(pids.temporal!),
+});
+
+type CpuTable = { service: Record<string, number>; floorSameShape: Record<string, number> };
+
+function printCpu(c: number, t: CpuTable) {
+  const names = Object.keys(t.service);
+  console.log(`     CPU s per completed session at concurrency ${c}: ${names.map((n) => `${n} ${t.service[n]} / ${t.floorSameShape[n]}`).join(', ')} (service / same-shape floor)`);
+}
+
+/** Sessions/s at 1, 10 and 50, the same-shape floor at 10 and 50, and CPU per session of each process. */
+async function throughputs(st: Stack, pids: Record<string, number>) {
+  const throughput: Array<{ concurrency: number; sessions: number; seconds: number; perSecond: number; errors: number }> = [];
+  const cpu: Record<number, CpuTable> = {};
+  const counts: Record<number, number> = { 1: 10, 10: 30, 50: 100 };
+  for (const c of [1, 10, 50]) {
+    const before = cpuSnapshot(pids);
+    const r = await runMany(st, counts[c]!, c);
+    if (c > 1) cpu[c] = { service: cpuPerSession(before, cpuSnapshot(pids), r.done), floorSameShape: {} };
+    throughput.push({ concurrency: c, sessions: r.done, seconds: +r.seconds.toFixed(2), perSecond: +(r.done / r.seconds).toFixed(2), errors: r.errors });
+  }
+  const sameShape: Array<{ concurrency: number; sessions: number; seconds: number; perSecond: number; errors: number }> = [];
+  for (const c of [10, 50]) {
+    const before = cpuSnapshot(pids);
+    const r = await sameShapeThroughput(st, counts[c]!, c);
+    cpu[c]!.floorSameShape = cpuPerSession(before, cpuSnapshot(pids), r.done);
+    sameShape.push({ concurrency: c, sessions: r.done, seconds: +r.seconds.toFixed(2), perSecond: r.perSecond, errors: r.errors });
+  }
+  const ratio = (c: number) => +(throughput.find((t) => t.concurrency === c)!.perSecond / sameShape.find((t) => t.concurrency === c)!.perSecond).toFixed(2);
+  return { throughput, sameShape, cpu, ratio };
+}
+
+/** `--cpu-prof`: the concurrency-50 run alone, then the worker's and the gateway's profiles summarised. */
+async function profileRun(sandboxPort: number, seed: string) {
+  rmSync(PROF_DIR, { recursive: true, force: true });
+  const st = await startStack(TUNED_FLAGS, sandboxPort, seed);
+  log('profiling: 100 sessions at concurrency 50');
+  const r = await runMany(st, 100, 50);
+  log(`${r.done} completed, ${r.errors} errors, ${(r.done / r.seconds).toFixed(2)} sessions/s; stopping the worker and the gateway`);
+  await st.drain();
+  for (const f of readdirSync(PROF_DIR, { recursive: true, encoding: 'utf8' }).filter((x) => x.endsWith('.cpuprofile'))) {
+    const s = summarise(join(PROF_DIR, f), ROOT);
+    console.log(`\n${f}: ${s.busyMs} ms busy, ${s.idleMs} ms idle (start-up and warm-up included; shares of the busy time)`);
+    for (const x of s.byOwner) console.log(`  ${String(x.pct).padStart(5)} %  ${x.name}`);
+    console.log('  top functions (self time):');
+    for (const x of s.byFunction) console.log(`  ${String(x.pct).padStart(5)} %  ${x.name}`);
+  }
+  st.stop();
+  await st.connection.close();
+}
+
 async function main() {
   const sandboxPort = await freePort();
-  const seed = benchSeed(10 + 3 * N + 40 + 50 + 90 + LOAD + 20);
+  const seed = benchSeed(10 + 3 * N + 40 + 50 + 140 + LOAD + 20);
   const sandbox = spawnEntry('sandbox/main.ts', { SANDBOX_PORT: String(sandboxPort), SANDBOX_SEED: seed });
   await waitHttp(`http://127.0.0.1:${sandboxPort}/__sandbox/journal`);
+  if (values['cpu-prof']) {
+    await profileRun(sandboxPort, seed);
+    kill(sandbox);
+    stopAll();
+    process.exit(0);
+  }
 
   // 1. the dev server's defaults: the floor and the service's latencies
   let defaults: (Awaited<ReturnType<typeof latencies>> & { floorThroughput_c50: number }) | undefined;
@@ -332,20 +469,20 @@ async function main() {
   const history = await historyWithPoller(st);
   log(`${POLLERS} long-pollers on one session`);
   const pollers = await manyPollers(st, POLLERS);
+  const pids = { ...st.pids, sandbox: sandbox.pid! };
   log('throughput');
-  const throughput: Array<{ concurrency: number; sessions: number; seconds: number; perSecond: number; errors: number }> = [];
-  for (const c of [1, 10, 50]) {
-    const count = c === 1 ? 10 : c === 10 ? 30 : 50;
-    const r = await runMany(st, count, c);
-    throughput.push({ concurrency: c, sessions: r.done, seconds: +r.seconds.toFixed(2), perSecond: +(r.done / r.seconds).toFixed(2), errors: r.errors });
-  }
+  const tp = await throughputs(st, pids);
+  const { throughput } = tp;
   const floorC50 = await floorThroughput(st, 100, 50);
   log(`${LOAD} concurrent sessions`);
   const load = await runMany(st, LOAD, LOAD);
   const journal = (await (await fetch(`http://127.0.0.1:${sandboxPort}/__sandbox/journal`)).json()) as { entries: Array<{ wrote: boolean; idempotencyKey?: string }> };
   const writes = journal.entries.filter((e) => e.wrote);
   const duplicates = writes.length - new Set(writes.map((w) => w.idempotencyKey)).size;
-  const rss = { worker: +rssMb(st.pids.worker).toFixed(0), gateway: +rssMb(st.pids.gateway).toFixed(0), bareFloorWorker: +rssMb(st.pids.floorWorker).toFixed(0) };
+  const rss = rssOf(pids);
+  log(`${IDLE_S} s idle`);
+  await sleep(IDLE_S * 1000);
+  const rssIdle = rssOf(pids);
 
   const c50 = throughput.find((t) => t.concurrency === 50)!;
   const report = {
@@ -369,8 +506,17 @@ async function main() {
     throughput,
     floorThroughput_c50: floorC50,
     ratio_throughput_c50_vs_floor: +(c50.perSecond / floorC50).toFixed(2),
+    sameShape: { session: st.shape, floor: st.floorShape },
+    sameShapeThroughput: tp.sameShape,
+    floorSameShapeThroughput_c10: tp.sameShape.find((t) => t.concurrency === 10)!.perSecond,
+    floorSameShapeThroughput_c50: tp.sameShape.find((t) => t.concurrency === 50)!.perSecond,
+    ratio_throughput_c10_vs_same_shape: tp.ratio(10),
+    ratio_throughput_c50_vs_same_shape: tp.ratio(50),
+    cpu_s_per_session: tp.cpu[50]!,
+    cpu_s_per_session_c10: tp.cpu[10]!,
     load: { sessions: LOAD, completed: load.done, errors: load.errors, lost: LOAD - load.done - load.errors, seconds: +load.seconds.toFixed(2), duplicateWrites: duplicates },
     rss_mb: rss,
+    rss_mb_after_idle: { ...rssIdle, idleSeconds: IDLE_S },
   };
   const row = (name: string, s: { p50: number; p95: number }) => `  ${name.padEnd(46)} p50 ${String(s.p50).padStart(8)} ms   p95 ${String(s.p95).padStart(8)} ms`;
   console.log(`\nBenchmark (${N} iterations each, offline planner, local Temporal dev server; shared CPU: noisy)\n`);
@@ -387,8 +533,14 @@ async function main() {
   console.log(`  ${POLLERS} long-pollers on one session: ${pollers.errors} errors, ${pollers.historyEventsAdded} history events added; a confirm while they wait: ${pollers.confirmWhileHeld_ms} ms`);
   for (const t of throughput) console.log(`  6. concurrency ${String(t.concurrency).padStart(2)}: ${t.perSecond} sessions/s (${t.sessions} in ${t.seconds}s, ${t.errors} errors)`);
   console.log(`     bare 3-activity workflows at concurrency 50: ${floorC50}/s → ratio ${report.ratio_throughput_c50_vs_floor}`);
+  const sh = st.shape;
+  console.log(`     same-shape floor (${sh.activitiesBeforeUpdate}+${sh.activitiesAfterUpdate} activities, ${sh.localActivities} local, ${sh.updates} update, ${sh.memoUpserts} memo and ${sh.searchAttributeUpserts} search-attribute upserts; ${sh.events} events and ${sh.workflowTasks} workflow tasks, the floor's ${st.floorShape.events} and ${st.floorShape.workflowTasks}):`);
+  for (const t of tp.sameShape) console.log(`       concurrency ${String(t.concurrency).padStart(2)}: ${t.perSecond}/s (${t.errors} errors) → ratio ${tp.ratio(t.concurrency)}`);
+  for (const c of [10, 50]) printCpu(c, tp.cpu[c]!);
   console.log(`  7. load: ${LOAD} concurrent sessions → ${load.done} completed, ${load.errors} errors, ${report.load.lost} lost, ${duplicates} duplicate writes, in ${report.load.seconds}s`);
-  console.log(`  RSS at the end: worker ${rss.worker} MB, gateway ${rss.gateway} MB, bare floor worker ${rss.bareFloorWorker} MB\n`);
+  const rssLine = (r: Record<string, number>) => Object.entries(r).map(([k, v]) => `${k} ${v}`).join(', ');
+  console.log(`  RSS (MB) at the end of the burst: ${rssLine(rss)}`);
+  console.log(`  RSS (MB) after ${IDLE_S} s idle: ${rssLine(rssIdle)}\n`);
   mkdirSync(join(ROOT, 'bench', 'results'), { recursive: true });
   writeFileSync(join(ROOT, 'bench', 'results', 'latest.json'), JSON.stringify(report, null, 2));
   st.stop();

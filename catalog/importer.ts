@@ -200,6 +200,13 @@ export function successResponseSchema(op: JsonSchema): JsonSchema | undefined {
   return undefined;
 }
 
+/** The catalog, or an error listing its problems (the worker and the gateway refuse to start on one). */
+export async function loadCatalogOrThrow(dir: string): Promise<Catalog> {
+  const catalog = await loadCatalog(dir);
+  if (catalog.problems.length) throw new Error(`The catalog in ${dir} has problems:\n${catalog.problems.map(formatProblem).join('\n')}`);
+  return catalog;
+}
+
 export async function loadCatalog(dir: string): Promise<Catalog> {
   const problems: CatalogProblem[] = [];
   const overlays = readdirSync(dir).filter((f) => /\.actions\.ya?ml$/.test(f)).sort();

@@ -10,6 +10,8 @@ export function temporalSdkLogger(log: Logger): SdkLogger {
   const sdk = log.child({ source: 'temporal-sdk' });
   const write = (level: LogLevel, message: string, meta?: LogMetadata) => {
     const fn = LEVELS[level] ?? 'info';
+    // the SDK sends every TRACE/DEBUG line (each activation, each activity): drop them before any work
+    if (!sdk.isLevelEnabled(fn)) return;
     // Core's timestamps are nanosecond bigints, which JSON cannot carry
     const fields = meta ? Object.fromEntries(Object.entries(meta).map(([k, v]) => [k, typeof v === 'bigint' ? v.toString() : v])) : {};
     sdk[fn](fields, message);

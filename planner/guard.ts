@@ -46,18 +46,34 @@ function requestWords(action: AtomicAction): { verbs: string[]; objects: string[
   return { verbs: [verb ?? action.id], objects: [rest.join(' ') || action.id] };
 }
 
+type ReadingInputs = Pick<GuardInput, 'conversation' | 'booking' | 'timezone' | 'locale' | 'now'>;
+
+/**
+ * The last reading of each conversation: within one planning turn the offline model and the guard
+ * read the same conversation (the same objects) — it is read once. Readings are never modified
+ * after they are made, so sharing one is safe; a new turn brings a new conversation array.
+ */
+const lastReading = new WeakMap<ConversationTurn[], { of: Omit<ReadingInputs, 'conversation'> & { turns: number; words: string }; reading: Reading }>();
+
 /** The reading of the conversation, or — should it ever fail on some input — one that asks and plans nothing. */
 /** The words the catalog's actions are asked for with ("resend", "confirmation"): the reading accounts for them. */
 export function requestWordsOf(actions: Iterable<AtomicAction>): string[] {
   return [...actions].flatMap((a) => (a.asks ? [...a.asks.verbs, ...a.asks.objects] : [])).flatMap((w) => w.toLowerCase().split(/\s+/));
 }
 
-export function readSafely(input: Pick<GuardInput, 'conversation' | 'booking' | 'timezone' | 'locale' | 'now'> & { requestWords?: string[] }): Reading {
+export function readSafely(input: ReadingInputs & { requestWords?: string[] }): Reading {
+  const locale = input.locale ?? input.booking?.locale;
+  const words = (input.requestWords ?? []).join(' ');
+  const hit = lastReading.get(input.conversation);
+  if (hit && hit.of.turns === input.conversation.length && hit.of.booking === input.booking && hit.of.timezone === input.timezone && hit.of.locale === locale && +hit.of.now === +input.now && hit.of.words === words) return hit.reading;
+  let reading: Reading;
   try {
-    return readConversation({ conversation: input.conversation, booking: input.booking, timezone: input.timezone, locale: input.locale ?? input.booking?.locale, now: input.now, requestWords: input.requestWords });
+    reading = readConversation({ conversation: input.conversation, booking: input.booking, timezone: input.timezone, locale, now: input.now, requestWords: input.requestWords });
   } catch {
-    return emptyReading([{ about: 'change', question: 'I could not read that reliably. Could you say the change again, in one short sentence?' }]);
+    reading = emptyReading([{ about: 'change', question: 'I could not read that reliably. Could you say the change again, in one short sentence?' }]);
   }
+  lastReading.set(input.conversation, { of: { turns: input.conversation.length, booking: input.booking, timezone: input.timezone, locale, now: input.now, words }, reading });
+  return reading;
 }
 
 /** A question when the request is about other bookings, or many; undefined when it is about this one. */

@@ -5,7 +5,7 @@ import SwaggerParser from '@apidevtools/swagger-parser';
 import { createConfig, lintFromString } from '@redocly/openapi-core';
 import type { Server } from 'node:http';
 import { buildGateway } from '../api/create-gateway.js';
-import { loadCatalogOrThrow } from '../worker/create-worker.js';
+import { loadCatalogOrThrow } from '../catalog/importer.js';
 import { createLogger } from '../observability/logger.js';
 import { listen, testConfig } from './helpers/stack.js';
 

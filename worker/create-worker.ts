@@ -3,7 +3,7 @@ import { readFile } from 'node:fs/promises';
 import { NativeConnection, Runtime, Worker, bundleWorkflowCode, type WorkflowBundleOption } from '@temporalio/worker';
 import type { DateTime } from 'luxon';
 import { ConfigError, type Config } from '../config/config.js';
-import { loadCatalog, formatProblem, type Catalog } from '../catalog/importer.js';
+import { loadCatalogOrThrow, type Catalog } from '../catalog/importer.js';
 import { ActionRunner } from '../activities/action-runner.js';
 import { createActivities } from '../activities/index.js';
 import { floorActivities } from '../activities/floor.js';
@@ -15,12 +15,6 @@ import { buildIdOf, deploymentOptions, makeCurrentWhenPolled, type Promotion } f
 import { TokenSeal } from '../codec/token-seal.js';
 
 export const WORKFLOWS_PATH = new URL('../workflows/index.ts', import.meta.url).pathname;
-
-export async function loadCatalogOrThrow(dir: string): Promise<Catalog> {
-  const catalog = await loadCatalog(dir);
-  if (catalog.problems.length) throw new Error(`The catalog in ${dir} has problems:\n${catalog.problems.map(formatProblem).join('\n')}`);
-  return catalog;
-}
 
 /** Staff tokens travel sealed through Temporal; each activity gets them opened, nothing else does. */
 function openingTokens<T extends Record<string, (...args: never[]) => unknown>>(activities: T, seal: TokenSeal): T {

@@ -10,9 +10,9 @@ import { DateTime } from 'luxon';
 import { loadConfig, type Config } from '../../config/config.js';
 import { createSandboxApp, type Sandbox } from '../../sandbox/app.js';
 import { DEFAULT_SEED, readSeed, Store } from '../../sandbox/store.js';
-import { createWorker, loadCatalogOrThrow } from '../../worker/create-worker.js';
+import { createWorker } from '../../worker/create-worker.js';
 import { createLogger, type Logger } from '../../observability/logger.js';
-import type { Catalog } from '../../catalog/importer.js';
+import { loadCatalogOrThrow, type Catalog } from '../../catalog/importer.js';
 import type { Tracer } from '../../observability/langfuse.js';
 
 let runtimeInstalled = false;
