@@ -97,7 +97,7 @@ function markKnown(tokens: Token[], set: WordSet, covered: boolean[], extra?: Se
 export function unplacedWords(text: string, claims: Claim[], own: Set<string>, ticketWords: WordSet): { bearing: string[]; all: string[] } {
   const v = vocabulary();
   // the booking's own words never stand for a number or a change of one ("little one", "more")
-  own = new Set([...own].filter((w) => !valueLike(w) && !v.modifiers.has(w)));
+  own = new Set([...own].filter((w) => !(/^\d+$/.test(w) || w in NUMBER_WORDS || WEEKDAYS.includes(w) || w in MONTHS) && !v.modifiers.has(w)));
   const out: string[] = [];
   const all: string[] = [];
   for (const clause of clauses(text)) {

@@ -292,7 +292,8 @@ export function readConversation(input: ReadingInput): Reading {
     // "not to saturday 12 december at 3pm": a day (or time) said not to be wanted, with nothing said in its
     // place, takes the rest of its phrase with it — the time left over is not a new start on its own
     const refused = (['days', 'times', 'shifts'] as const).filter((k) => when[k].some((f) => f.negated) && !when[k].some((f) => !f.negated));
-    const notWanted = refused.length > 0 && [...when.days, ...when.times, ...when.shifts].some((f) => !f.negated);
+    const earlier = !!(start.day || start.time || start.shift) && !WITHDRAW.start.test(t);
+    const notWanted = refused.length > 0 && ([...when.days, ...when.times, ...when.shifts].some((f) => !f.negated) || earlier);
     if (shiftChoice.kind === 'one') {
       start.shift = shiftChoice.found;
       start.day = undefined;
@@ -586,7 +587,7 @@ function bareName(original: string): string | undefined {
 function bookingWords(booking: RollerBooking | undefined, requestWords: string[] = []): Set<string> {
   const text = [
     booking?.holder?.name, booking?.reference, booking?.bookingId,
-    ...(booking?.items ?? []).flatMap((i) => [i.productName, i.ticketType, `${i.ticketType}s`]),
+    ...(booking?.items ?? []).map((i) => i.productName),
     ...requestWords,
   ].filter(Boolean).join(' ').toLowerCase();
   const words = text.split(/[^\p{L}\p{N}'&.-]+/u).filter(Boolean);
