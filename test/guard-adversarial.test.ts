@@ -142,8 +142,9 @@ const ROWS: Row[] = [
     steps: [contact({ phone: '+61412345678' }, { phone: '0412 345 678' })], right: [contact({ phone: '+61412345679' }, { phone: '0412 345 679' })] },
   { name: 'corrected phone, the first value proposed', booking: 'nguyen', says: 'ph 0400 111 222, sorry 0400 111 223',
     steps: [contact({ phone: '+61400111222' }, { phone: '0400 111 222' })], right: [contact({ phone: '+61400111223' }, { phone: '0400 111 223' })] },
+  // a surname or first name alone is asked since issue 19 (point 3): no plan is right without a question
   { name: 'surname-only change drops the first name', booking: 'nguyen', says: 'surname is now Tran',
-    steps: [contact({ name: 'Tran' }, { name: 'Tran' })], right: [contact({ name: 'Linh Tran' }, { name: 'Tran' })] },
+    steps: [contact({ name: 'Tran' }, { name: 'Tran' })] },
   { name: 'truncated name ("Linh Tran-Nguyen" → "Linh Tran")', booking: 'nguyen', says: 'change name to Linh Tran-Nguyen',
     steps: [contact({ name: 'Linh Tran' }, { name: 'Linh Tran' })], right: [contact({ name: 'Linh Tran-Nguyen' }, { name: 'Linh Tran-Nguyen' })] },
 
@@ -239,7 +240,7 @@ const ROWS: Row[] = [
   { name: 'the negated (old) email proposed', booking: 'nguyen', says: "her email isn't linh.old@example.com anymore, it's linh.nguyen@example.com.au",
     steps: [contact({ email: 'linh.old@example.com' }, { email: 'linh.old@example.com' })], right: [contact({ email: 'linh.nguyen@example.com.au' }, { email: 'linh.nguyen@example.com.au' })] },
   { name: 'first-name-only change drops the surname', booking: 'nguyen', says: 'first name is Lin not Linh',
-    steps: [contact({ name: 'Lin' }, { name: 'Lin' })], right: [contact({ name: 'Lin Nguyen' }, { name: 'Lin' })] },
+    steps: [contact({ name: 'Lin' }, { name: 'Lin' })] },
   { name: 'a later "same for OBR-1004" (another booking) ignored', booking: 'nguyen', says: ['add 2 kids', { assistant: 'Proposed plan: Update guest count: Child tickets 6 → 8' }, 'and same for OBR-1004'],
     steps: [count('it-1001-a', 8, 'add 2 kids', 'kids')] },
   { name: '"all of today\'s parties" planned on this one', booking: 'nguyen', says: "push all of today's parties back an hour",
@@ -398,8 +399,7 @@ const ROWS: Row[] = [
   { name: 'a phone with a digit too many cut to a valid one', booking: 'nguyen', says: "her number's 0412 345 678 9",
     steps: [contact({ phone: '+61412345678' }, { phone: '0412 345 678' })] },
   { name: 'surname-only change + email: the first name dropped', booking: 'nguyen', says: 'change her surname to Tran and email to linh.tran@example.com',
-    steps: [contact({ name: 'Tran', email: 'linh.tran@example.com' }, { name: 'Tran', email: 'linh.tran@example.com' })],
-    right: [contact({ name: 'Linh Tran', email: 'linh.tran@example.com' }, { name: 'Tran', email: 'linh.tran@example.com' })] },
+    steps: [contact({ name: 'Tran', email: 'linh.tran@example.com' }, { name: 'Tran', email: 'linh.tran@example.com' })] },
 
   // ── Proposals outside this booking's reach ──
   { name: 'a blocked action (cancel_booking) proposed with the user\'s words', booking: 'nguyen', says: 'just cancel it',

@@ -87,8 +87,8 @@ describe('metamorphic generator', () => {
       for (const v of [...distractorVariants(c, seed, DISTRACTOR_KINDS), ...harmless]) expect(v.text, c.id).not.toBe(last);
       for (const v of harmless) expect(keepsValues(last, v.text, c, seed), `${c.id}: ${v.text}`).toBe(true);
     }
-    // only answers such as "pm" or "amy" carry no value of their own
-    expect(located).toBeGreaterThan(cases.length - 10);
+    // only answers such as "pm", "amy" or "sorry the sat after that" carry no value of their own (4 % of the plan cases)
+    expect(located).toBeGreaterThan(cases.length * 0.95);
   });
 
   it('draws the same variants from the same seed', () => {

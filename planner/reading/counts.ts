@@ -105,7 +105,8 @@ export function readCounts(text: string, masked: Array<[number, number]>, ticket
     }
     // "only 1 kid adult coming", "reduce kids adults by one": one number, two ticket types — which?
     const families = new Set(ticketHits.filter((h) => !GENERIC_GUESTS.includes(h[1]!)).map((h) => (familyOf(h[1]!) ?? [h[1]!])[0]));
-    if (nums.length === 1 && families.size > 1 && !swap) for (const f of found) f.value = { ...f.value, competing: true };
+    const namedTypes = new Set(ticketHits.filter((h) => own.has(h[1]!)).map((h) => h[1]!.replace(/s$/, '')));
+    if (nums.length === 1 && families.size > 1 && namedTypes.size !== 1 && !swap) for (const f of found) f.value = { ...f.value, competing: true };
     // "maybe 3, not sure yet": a count the person is unsure of is asked, not planned
     if (/\b(?:maybe|not sure|unsure|possibly|probably|might be|perhaps|tbc|tbd|i think|i guess|give or take)\b/.test(body)) {
       for (const f of found) f.value = { ...f.value, competing: true };

@@ -103,6 +103,11 @@ export function unplacedWords(text: string, claims: Claim[], own: Set<string>, t
   for (const clause of clauses(text)) {
     const toks = tokenize(clause.text).map((t) => ({ ...t, start: t.start + clause.start, end: t.end + clause.start }));
     const covered = toks.map((t) => claims.some((c) => t.start < c.end && t.end > c.start));
+    // an aside in brackets ("(she got married)") is not part of a value, unless it carries or changes one
+    for (const m of clause.text.matchAll(/\(([^()]*)\)/g)) {
+      const inside = toks.filter((t) => t.start >= clause.start + m.index! && t.end <= clause.start + m.index! + m[0].length);
+      if (inside.every((t) => !valueLike(t.text) && !v.modifiers.has(t.text))) for (const t of inside) covered[toks.indexOf(t)] = true;
+    }
     markKnown(toks, v.known, covered, own);
     const inClause = (kinds: ClaimKind[]) => claims.some((c) => kinds.includes(c.kind) && c.start < clause.end && c.end > clause.start);
     const hasValue = inClause(['time', 'count', 'contact']);
@@ -117,7 +122,7 @@ export function unplacedWords(text: string, claims: Claim[], own: Set<string>, t
     toks.forEach((t, i) => {
       // "5 yr olds": an age, neither a count nor a time
       if (/^\d{1,2}$/.test(t.text) && v.ages.has(toks[i + 1]?.text ?? '')) covered[i] = covered[i + 1] = true;
-      if (!covered[i] && /^\p{L}{4,}$/u.test(t.text) && !v.modifiers.has(t.text) && v.slips.some((w) => oneSlip(t.text, w))) covered[i] = true;
+      if (!covered[i] && /^\p{L}{3,}$/u.test(t.text) && !v.modifiers.has(t.text) && !valueLike(t.text) && v.slips.some((w) => oneSlip(t.text, w) && w.length > 3)) covered[i] = true;
     });
     toks.forEach((t, i) => {
       if (covered[i]) return;

@@ -183,7 +183,7 @@ export function readWhen(text: string, ctx: WhenContext, expect?: 'time' | 'day'
   for (const m of text.matchAll(/\b(?:the\s+)?day after tomorrow\b/g)) addDay(m, { kind: 'date', date: today.plus({ days: 2 }) });
 
   // 4. weekday + day number ("sat 12th", "thursday the 10th"): the date, checked against the weekday
-  for (const m of text.matchAll(new RegExp(`\\b(${WD})\\s*,?\\s+(?:the\\s+)?(\\d{1,2})(st|nd|rd|th)?\\b(?!\\s*(?:am|pm|:|\\.\\d|o'clock|hours|minutes|[a-z]*\\s*(?:${Object.keys(MONTHS).join('|')})\\b))`, 'g'))) {
+  for (const m of text.matchAll(new RegExp(`\\b(${WD})\\s*,?\\s+(?:the\\s+)?(\\d{1,2})(st|nd|rd|th)?\\b(?!\\s*(?:am|pm|:|\\.\\d|\\/\\d|o'clock|hours|minutes|[a-z]*\\s*(?:${Object.keys(MONTHS).join('|')})\\b))`, 'g'))) {
     const day = Number(m[2]);
     if (!m[3] && day <= 12) {
       // "sat 12 at 3pm": with a clock time elsewhere the number is the day; alone ("saturday 3") it could be either

@@ -24,7 +24,7 @@ export const SHORTHAND: Array<[RegExp, string]> = [
   [/\bhrs?\b/g, 'hours'],
   [/\bwks?\b/g, 'weeks'],
   [/\bppl\b|\bpeeps\b/g, 'people'],
-  [/\bkiddos?\b|\bkidz\b/g, 'kids'],
+  [/\bkiddos?\b|\bkidz\b|\bkiddies\b|\bkiddy\b/g, 'kids'],
   [/\bchildern\b|\bchidren\b|\bchilren\b/g, 'children'],
   [/\baddults?\b|\badlts?\b/g, 'adults'],
   [/\bpls\b|\bplz\b|\bplease\b/g, ' '],

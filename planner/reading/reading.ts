@@ -256,6 +256,9 @@ export function readConversation(input: ReadingInput): Reading {
     if (WITHDRAW.count.test(t) && counted.length === 0) {
       counts = [];
       countAsk = undefined;
+      // the words of the withdrawal were read ("keep the kids as is")
+      const w = t.match(WITHDRAW.count)!;
+      claims.push({ start: w.index!, end: w.index! + w[0].length, kind: 'text' });
     }
     if (WITHDRAW.contact.test(t)) {
       // "keep the name, just change the phone": each field withdrawn unless this turn gives it again
@@ -459,7 +462,11 @@ export function readConversation(input: ReadingInput): Reading {
       const [first, ...rest] = (booking?.holder?.name ?? '').split(/\s+/);
       const full = v.name ?? (v.last ? [first, v.last].filter(Boolean).join(' ') : [v.first, rest.join(' ')].filter(Boolean).join(' '));
       // only a surname or a first name: the whole new name is proposed and asked, never written on a guess
-      const words = (v.name ?? '').trim().split(/\s+/).filter((w) => !/^(?:van|von|de|der|den|da|di|du|del|della|dos|das|le|la|bin|al|el)$/i.test(w));
+      const nameWords = loadWordLists('names.yaml');
+      const minor = new Set([...nameWords.particles!, ...nameWords.titles!]);
+      const parts = (v.name ?? '').trim().split(/\s+/);
+      // "Linh & Bao Nguyen": two first names share one surname
+      const words = parts.filter((w) => !minor.has(w.toLowerCase().replace(/\.$/, ''))).slice(parts.includes('&') ? 1 : 0);
       // three or more words beside "name" may carry a stray word ("name to blorf linh tran"): asked,
       // unless they are the answer to a name question
       if (v.name && words.length >= 3 && !answered) contactAsk.push({ about: 'name', question: `Should the holder name be exactly "${v.name}"? Please type the full new name to confirm.` });
