@@ -20,6 +20,7 @@ import type { ActionError, ConversationTurn, Outcome, Phase, Plan, PlanStep, Ses
 import { TERMINAL_PHASES } from '../contracts/types.js';
 import { confirmUpdate, declineUpdate, detailsQuery, MAX_MESSAGE_LENGTH, MAX_MESSAGES_PER_SESSION, messageUpdate, stateQuery, waitForChangeUpdate, type PublishedState } from './messages.js';
 import { BookingIdKey, NeedsAttentionKey, SessionPhaseKey, VenueIdKey } from './search-attributes.js';
+import { rejection } from './rejections.js';
 import { maskText } from '../observability/redact.js';
 import { currentDetails } from './details.js';
 import { actionErrorOf, certainlyNotApplied } from './failures.js';
@@ -155,13 +156,13 @@ export async function bookingUpdateSession(input: SessionInput): Promise<Session
     {
       validator: (args) => {
         if (state.phase !== 'awaiting_clarification' && state.phase !== 'awaiting_confirmation') {
-          throw new Error(`WRONG_PHASE: the session is ${state.phase}; a message is accepted only while it waits for an answer or a confirmation`);
+          throw rejection('WRONG_PHASE', `the session is ${state.phase}; a message is accepted only while it waits for an answer or a confirmation`);
         }
-        if (typeof args?.text !== 'string' || !args.text.trim()) throw new Error('VALIDATION: the message is empty');
-        if (args.text.length > MAX_MESSAGE_LENGTH) throw new Error(`VALIDATION: the message is longer than ${MAX_MESSAGE_LENGTH} characters`);
+        if (typeof args?.text !== 'string' || !args.text.trim()) throw rejection('VALIDATION', 'the message is empty');
+        if (args.text.length > MAX_MESSAGE_LENGTH) throw rejection('VALIDATION', `the message is longer than ${MAX_MESSAGE_LENGTH} characters`);
         // the first user turn is the request itself
         if (conversation.filter((t) => t.role === 'user').length > MAX_MESSAGES_PER_SESSION) {
-          throw new Error(`TOO_MANY_MESSAGES: this session has taken ${MAX_MESSAGES_PER_SESSION} messages; start a new session`);
+          throw rejection('TOO_MANY_MESSAGES', `this session has taken ${MAX_MESSAGES_PER_SESSION} messages; start a new session`);
         }
       },
     },
@@ -178,9 +179,9 @@ export async function bookingUpdateSession(input: SessionInput): Promise<Session
     {
       validator: (args) => {
         if (state.phase !== 'awaiting_confirmation' || !state.plan) {
-          throw new Error(`WRONG_PHASE: the session is ${state.phase}; there is no plan waiting for confirmation`);
+          throw rejection('WRONG_PHASE', `the session is ${state.phase}; there is no plan waiting for confirmation`);
         }
-        if (args?.planHash !== state.plan.hash) throw new Error('STALE_PLAN: the plan changed since it was shown; confirm the current plan');
+        if (args?.planHash !== state.plan.hash) throw rejection('STALE_PLAN', 'the plan changed since it was shown; confirm the current plan');
       },
     },
   );
@@ -195,7 +196,7 @@ export async function bookingUpdateSession(input: SessionInput): Promise<Session
     {
       validator: (_args) => {
         if (state.phase !== 'awaiting_confirmation' && state.phase !== 'awaiting_clarification') {
-          throw new Error(`WRONG_PHASE: the session is ${state.phase}; only a session waiting for an answer or a confirmation can be declined`);
+          throw rejection('WRONG_PHASE', `the session is ${state.phase}; only a session waiting for an answer or a confirmation can be declined`);
         }
       },
     },
