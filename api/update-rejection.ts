@@ -7,7 +7,8 @@ import { ApiError } from './problem.js';
 /**
  * Workers of builds before typed rejections threw plain errors whose message reads "CODE: detail"
  * (their failure's type is "Error"). A session pinned to such a build may still be in flight
- * (worker/deployment.ts), so that form is still read; retire with the `state-memo` patch.
+ * (worker/deployment.ts), so that form is still read. Drop it once no session started on such a
+ * build is running: a session lasts at most about a day (README, Operators).
  */
 const LEGACY_TEXT = /^(WRONG_PHASE|STALE_PLAN|VALIDATION|TOO_MANY_MESSAGES): (.*)$/s;
 
