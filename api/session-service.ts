@@ -17,6 +17,7 @@ import { confirmUpdate, declineUpdate, detailsQuery, messageUpdate, stateQuery, 
 import { BookingIdKey, SessionPhaseKey, VenueIdKey } from '../workflows/search-attributes.js';
 import type { Identity } from './identity.js';
 import { ApiError } from './problem.js';
+import { rejectionProblem } from './update-rejection.js';
 import { StateWatch, type Payload } from './state-watch.js';
 import { ownsSessionId, sessionIdFor } from './session-id.js';
 import { Lru } from './lru.js';
@@ -57,9 +58,8 @@ export function mapTemporalError(e: unknown): ApiError {
   if (e instanceof WorkflowNotFoundError) return new ApiError(404, 'SESSION_NOT_FOUND', 'No such session.');
   if (e instanceof WorkflowUpdateFailedError) {
     const cause = e.cause;
-    const msg = cause instanceof Error ? cause.message : e.message;
-    const m = /^(WRONG_PHASE|STALE_PLAN|VALIDATION|TOO_MANY_MESSAGES): (.*)$/s.exec(msg);
-    if (m) return new ApiError(m[1] === 'VALIDATION' ? 400 : 409, m[1]!, m[2]!);
+    const rejected = rejectionProblem(cause);
+    if (rejected) return rejected;
     if (cause instanceof ApplicationFailure) return new ApiError(409, 'REJECTED', cause.message);
     return new ApiError(409, 'REJECTED', 'The session did not accept that request.');
   }
