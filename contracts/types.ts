@@ -150,6 +150,8 @@ export interface PlanStep {
   changes: Change[];
   /** the action accepts an Idempotency-Key, so a retry cannot write twice */
   idempotent: boolean;
+  /** the overlay `title` of the step's API, named in messages to staff (absent in plans made before it was kept) */
+  api?: string;
 }
 
 export interface Plan {
@@ -324,7 +326,8 @@ export type PlanningResult =
   | { kind: 'plan'; plan: Plan; booking: BookingSummary; planner: SessionState['planner'] }
   | { kind: 'clarify'; clarification: Clarification; booking?: BookingSummary; planner: SessionState['planner'] }
   | { kind: 'unsupported'; reason: string; booking?: BookingSummary; planner: SessionState['planner'] }
-  | { kind: 'failed'; reason: string; booking?: BookingSummary; planner: SessionState['planner'] };
+  /** `api`: the booking API's overlay title, where the change can be made by hand */
+  | { kind: 'failed'; reason: string; booking?: BookingSummary; planner: SessionState['planner']; api?: string };
 
 export interface ExecuteInput {
   actionId: string;

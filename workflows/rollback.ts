@@ -14,7 +14,7 @@ import { patched, sleep, type ActivityInterfaceFor, type ActivityOptions } from 
 import type { Activities } from '../activities/index.js';
 import type { ActionError, ExecutionSettings, Outcome, Phase, PlanStep, SessionContext, StepStatus, UndoProgress } from '../contracts/types.js';
 import { maskText } from '../observability/redact.js';
-import { actionErrorOf } from './failures.js';
+import { actionErrorOf, apiName } from './failures.js';
 
 export const DEFAULT_EXECUTION: ExecutionSettings = { stepTimeoutMs: 120_000, compensationWindowMs: 6 * 3600_000, compensationMaxBackoffMs: 300_000 };
 
@@ -86,12 +86,13 @@ export async function rollBack(input: RollbackInput): Promise<RollbackResult> {
   const UNDO: ActivityOptions = { ...baseOpts, startToCloseTimeout: '30s', heartbeatTimeout: '5s' };
 
   /** One attempt per activity execution; the workflow waits between them (capped backoff) until the window ends. */
-  async function durably<T>(index: number, run: () => Promise<T>): Promise<Attempt<T>> {
+  async function durably<T>(step: PlanStep, run: () => Promise<T>): Promise<Attempt<T>> {
+    const index = step.index;
     for (let attempt = 1; ; attempt++) {
       try {
         return { ok: true, value: await run() };
       } catch (err) {
-        const error = actionErrorOf(err);
+        const error = actionErrorOf(err, step.api);
         if (!error.retryable) return { ok: false, error, gaveUp: false };
         // the last wait is cut short so that one attempt falls at the end of the window
         const left = giveUpAt - Date.now();
@@ -106,9 +107,9 @@ export async function rollBack(input: RollbackInput): Promise<RollbackResult> {
   const ref = input.bookingRef;
   const n = (step: PlanStep) => step.index + 1;
   const blockedLine = (b: Blocked, step: PlanStep): string => {
-    if (b.kind === 'changed') return `In ROLLER, booking ${ref}: this service changed ${what(step)} (step ${n(step)}); someone else has changed the booking since, so it was not undone automatically. Check the booking and ${undoText(step)} if that is still right.`;
-    if (b.kind === 'gave_up') return `In ROLLER, booking ${ref}: ${describeChange(step)}. Not undone automatically: ROLLER could not be reached for ${duration(settings.compensationWindowMs)} (${b.error.message})`;
-    return `In ROLLER, booking ${ref}: ${describeChange(step)}. Not undone automatically, because whether step ${b.stepNumber} took effect could not be checked.`;
+    if (b.kind === 'changed') return `In ${apiName(step)}, booking ${ref}: this service changed ${what(step)} (step ${n(step)}); someone else has changed the booking since, so it was not undone automatically. Check the booking and ${undoText(step)} if that is still right.`;
+    if (b.kind === 'gave_up') return `In ${apiName(step)}, booking ${ref}: ${describeChange(step)}. Not undone automatically: ${apiName(step)} could not be reached for ${duration(settings.compensationWindowMs)} (${b.error.message})`;
+    return `In ${apiName(step)}, booking ${ref}: ${describeChange(step)}. Not undone automatically, because whether step ${b.stepNumber} took effect could not be checked.`;
   };
 
   let expected = input.version;
@@ -138,13 +139,13 @@ export async function rollBack(input: RollbackInput): Promise<RollbackResult> {
     if (failedHere) {
       setStep(step.index, 'compensating', stepError);
       const identity = byIdentity ? { idempotencyKey: `${context.sessionId}:${input.planHash}:${step.index}` } : {};
-      const read = await durably(step.index, () =>
+      const read = await durably(step, () =>
         io.verifyStep.executeWithOptions({ ...VERIFY, summary: summary('Check') }, [{ actionId: step.actionId, params: step.params, context, token, versionBefore: entry.ifMatch, ...identity }]),
       );
       if (!read.ok || read.value.tookEffect === 'unknown') {
         setStep(step.index, 'failed', stepError);
-        const why = read.ok ? 'ROLLER cannot tell whether this write was applied' : read.gaveUp ? `ROLLER could not be reached for ${duration(settings.compensationWindowMs)}: ${read.error.message}` : read.error.message;
-        recovery.push(`In ROLLER, booking ${ref}: whether step ${n(step)} (${step.title}) took effect could not be checked (${why}). If it did, ${undoText(step)}.`);
+        const why = read.ok ? `${apiName(step)} cannot tell whether this write was applied` : read.gaveUp ? `${apiName(step)} could not be reached for ${duration(settings.compensationWindowMs)}: ${read.error.message}` : read.error.message;
+        recovery.push(`In ${apiName(step)}, booking ${ref}: whether step ${n(step)} (${step.title}) took effect could not be checked (${why}). If it did, ${undoText(step)}.`);
         notUndone.push(`${step.title} (may have taken effect)`);
         blocked = { kind: 'unverified', stepNumber: n(step) };
         continue;
@@ -163,7 +164,7 @@ export async function rollBack(input: RollbackInput): Promise<RollbackResult> {
       if (read.value.version) expected = read.value.version;
     }
     setStep(step.index, 'compensating', stepError);
-    const undo = await durably(step.index, () =>
+    const undo = await durably(step, () =>
       io.compensateStep.executeWithOptions({ ...UNDO, summary: summary('Undo') }, [
         { actionId: step.actionId, params: step.params, before: entry.before, result: entry.result, context, token, idempotencyKey: `${context.sessionId}:${input.planHash}:${step.index}:undo`, ifMatch: expected },
       ]),
@@ -183,7 +184,7 @@ export async function rollBack(input: RollbackInput): Promise<RollbackResult> {
       blocked = { kind: 'gave_up', error: undo.error };
       recovery.push(blockedLine(blocked, step));
     } else {
-      recovery.push(`In ROLLER, booking ${ref}: ${describeChange(step)}. Automatic undo failed: ${undo.error.message}`);
+      recovery.push(`In ${apiName(step)}, booking ${ref}: ${describeChange(step)}. Automatic undo failed: ${undo.error.message}`);
     }
   }
 
@@ -191,7 +192,7 @@ export async function rollBack(input: RollbackInput): Promise<RollbackResult> {
     recovery.push(
       run.certain
         ? `Step ${n(run.step)} (${run.step.title}) was done before the failure and cannot be undone.`
-        : `Step ${n(run.step)} (${run.step.title}) may have been done (ROLLER's answer never came) and cannot be undone.`,
+        : `Step ${n(run.step)} (${run.step.title}) may have been done (the answer of ${apiName(run.step)} never came) and cannot be undone.`,
     );
     notUndone.push(`${run.step.title} (cannot be undone${run.certain ? '' : '; it may have been done'})`);
   }

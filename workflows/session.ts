@@ -22,7 +22,7 @@ import { confirmUpdate, declineUpdate, detailsQuery, MAX_MESSAGE_LENGTH, MAX_MES
 import { BookingIdKey, NeedsAttentionKey, SessionPhaseKey, VenueIdKey } from './search-attributes.js';
 import { maskText } from '../observability/redact.js';
 import { currentDetails } from './details.js';
-import { actionErrorOf, certainlyNotApplied } from './failures.js';
+import { actionErrorOf, apiName, certainlyNotApplied } from './failures.js';
 import { DEFAULT_EXECUTION, describeChange, rollBack, type IrreversibleRun, type StackEntry } from './rollback.js';
 
 const RETRY_TRANSIENT = { initialInterval: '500ms', backoffCoefficient: 2, maximumInterval: '20s', maximumAttempts: 5 };
@@ -223,7 +223,7 @@ export async function bookingUpdateSession(input: SessionInput): Promise<Session
     } catch (err) {
       if (isCancellation(err)) throw err;
       const e = actionErrorOf(err, 'The AI planner');
-      return await done(finish('failed', { message: `Planning failed: ${e.message}`, recovery: ['Try again, or make the change in ROLLER directly.'] }));
+      return await done(finish('failed', { message: `Planning failed: ${e.message}`, recovery: [`Try again, or make the change in ${apiName()} directly.`] }));
     }
     state.planner = result.planner;
     if (result.booking) state.booking = result.booking;
@@ -248,7 +248,7 @@ export async function bookingUpdateSession(input: SessionInput): Promise<Session
     } else if (result.kind === 'unsupported') {
       return await done(finish('unsupported', { message: result.reason, recovery: [] }));
     } else {
-      return await done(finish('failed', { message: result.reason, recovery: ['Try again, or make the change in ROLLER directly.'] }));
+      return await done(finish('failed', { message: result.reason, recovery: [`Try again, or make the change in ${apiName(result)} directly.`] }));
     }
 
     pending = undefined;
@@ -318,7 +318,7 @@ export async function bookingUpdateSession(input: SessionInput): Promise<Session
         if (typeof v === 'string') version = v;
         if (!step.reversible) irreversible.push({ step, certain: true });
       } catch (err) {
-        const e = actionErrorOf(err);
+        const e = actionErrorOf(err, step.api);
         if (entry) {
           entry.failed = true;
           entry.refused = certainlyNotApplied(e);
@@ -329,7 +329,7 @@ export async function bookingUpdateSession(input: SessionInput): Promise<Session
       }
       setStep(step.index, 'succeeded');
     } catch (err) {
-      const error = actionErrorOf(err);
+      const error = actionErrorOf(err, step.api);
       setStep(step.index, 'failed', error);
       failure = { step, error };
       break;
@@ -372,7 +372,7 @@ export async function bookingUpdateSession(input: SessionInput): Promise<Session
       } catch (err) {
         const e = actionErrorOf(err);
         setStep(step.index, 'compensation_failed', e);
-        recovery.push(`In ROLLER, booking ${bookingRef}: ${describeChange(step)}. Automatic undo failed: ${e.message}`);
+        recovery.push(`In ${apiName(step)}, booking ${bookingRef}: ${describeChange(step)}. Automatic undo failed: ${e.message}`);
       }
     }
   });
