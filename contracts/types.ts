@@ -99,8 +99,11 @@ export interface AtomicAction {
   fixed?: FixedParam[];
   /** false: compensation-only, never offered to the planner */
   expose?: boolean;
-  /** `booking`: the read that gives the session's booking; `availability`: the read that lists a product's sessions */
-  role?: 'booking' | 'availability';
+  /** `booking`: the read that gives the session's booking; `availability`: the read that lists a product's sessions;
+   * `search`: the read that finds bookings by the words naming one; `identity`: the read of who a token belongs to */
+  role?: 'booking' | 'availability' | 'search' | 'identity';
+  /** with role search: the parameter that takes the words naming a booking (a reference or a holder's name) */
+  searchParam?: string;
   /** JSONata from this read's result to the booking shape the planner reads (absent: the result as is) */
   bookingMapping?: string;
   /** with role availability: how to ask it about one booking item on one local date, and read its answer */

@@ -200,11 +200,12 @@ export class ReactPlanner implements Planner {
     const plannerInfo = (calls: number): SessionState['planner'] => ({ provider: this.provider.name, degraded: this.provider.degraded, modelCalls: calls });
 
     // No booking id: find the one the user named, or ask.
-    if (!input.context.bookingId && this.readActions.has('search_bookings')) {
+    const search = this.catalog.searchSource();
+    if (!input.context.bookingId && search?.searchParam && this.readActions.has(search.id)) {
       const userWords = input.conversation.filter((t) => t.role === 'user').map((t) => t.text).join('\n');
       let found;
       try {
-        found = await findBooking(this.runner, input.context, token, userWords);
+        found = await findBooking(this.runner, input.context, token, userWords, { action: search.id, param: search.searchParam });
       } catch (e) {
         if (e instanceof ActionFailure && !e.error.retryable) return { kind: 'failed', reason: `Bookings could not be searched: ${e.error.message}`, planner: plannerInfo(0) };
         throw e;
