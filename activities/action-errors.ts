@@ -73,7 +73,7 @@ function normalise(body: unknown): Problem {
 }
 
 /** Upstream error → ActionError. `api` is the API's title, named in the messages. */
-export function mapHttpError(status: number, body: unknown, actionId: string, timezone?: string, api = 'ROLLER', auth: string = 'passthrough'): ActionError {
+export function mapHttpError(status: number, body: unknown, actionId: string, timezone?: string, api = 'The booking system', auth: string = 'passthrough'): ActionError {
   const p = normalise(body);
   const tz = p.timezone ?? timezone;
   const detail = p.detail ? maskText(p.detail) : undefined;
@@ -112,7 +112,7 @@ export function mapHttpError(status: number, body: unknown, actionId: string, ti
   return { code: p.code ?? 'UPSTREAM_ERROR', message: detail ?? `${api} answered ${status}.`, retryable: false, httpStatus: status };
 }
 
-export function networkError(e: unknown, api = 'ROLLER'): ActionError {
+export function networkError(e: unknown, api = 'The booking system'): ActionError {
   const timeout = e instanceof Error && (e.name === 'TimeoutError' || e.name === 'AbortError');
   return { code: 'UPSTREAM_UNAVAILABLE', message: timeout ? `${api} did not answer in time.` : `${api} could not be reached.`, hint: 'Try again in a few minutes.', retryable: true };
 }

@@ -102,7 +102,7 @@ export class ActionRunner {
   async run(actionId: string, params: Record<string, unknown>, context: SessionContext, opts: RunOptions): Promise<ActionResult> {
     const action = this.catalog.get(actionId);
     if (!action) throw new ActionFailure({ code: 'UNKNOWN_ACTION', message: `The action "${actionId}" is not in the catalog.`, retryable: false });
-    if (action.safety === 'blocked') throw new ActionFailure({ code: 'BLOCKED', message: `"${action.id}" cannot be done from this service.`, hint: 'Do it in ROLLER directly if it is really needed.', retryable: false });
+    if (action.safety === 'blocked') throw new ActionFailure({ code: 'BLOCKED', message: `"${action.id}" cannot be done from this service.`, hint: `Do it in ${action.api?.title ?? 'the booking system'} directly if it is really needed.`, retryable: false });
     const baseUrl = this.baseUrlFor(action);
     let res = await this.send(action, params, context, baseUrl, opts);
     // a cached OAuth token the API no longer accepts: fetch a new one and try once more

@@ -1,20 +1,11 @@
 // The booking as this service sees it: a summary for the screen (no contact details) and helpers.
 import type { BookingSummary } from '../contracts/types.js';
+import type { Booking } from '../contracts/booking.js';
 import { localTime } from './action-errors.js';
 
-export interface RollerBooking {
-  bookingId: string;
-  reference: string;
-  venueId: string;
-  timezone: string;
-  /** BCP 47 locale of the venue, when the booking API gives it */
-  locale?: string;
-  status: string;
-  version: string;
-  holder: { name: string; email?: string | null; phone?: string | null };
-  items: Array<{ itemId: string; productId: string; productName: string; ticketType: string; quantity: number; sessionStart: string; sessionEnd: string }>;
-  notes?: string[];
-}
+/** The booking as ROLLER gives it — one definition, in contracts/booking.ts. */
+export type RollerBooking = Booking;
+export type { Booking };
 
 export function summarizeBooking(b: RollerBooking): BookingSummary {
   return {

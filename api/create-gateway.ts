@@ -15,9 +15,6 @@ import { identityPath } from './identity-path.js';
 import { createMetrics } from './metrics.js';
 import { SessionService } from './session-service.js';
 
-/** The scope a ROLLER token needs to start a change or confirm one. */
-export const WRITE_SCOPE = 'bookings:write';
-
 export function buildGateway(config: Config, catalog: Catalog, log: Logger, connection?: Connection) {
   const keys = resolvePayloadKeys(config, (m) => log.warn(m));
   const codec = new AesGcmCodec(keys);
@@ -44,7 +41,7 @@ export function buildGateway(config: Config, catalog: Catalog, log: Logger, conn
       rateLimitPerMinute: config.gateway.rateLimitPerMinute,
       clientRateLimitPerMinute: config.gateway.clientRateLimitPerMinute,
       authFailuresPerMinute: config.gateway.authFailuresPerMinute,
-      writeScope: WRITE_SCOPE,
+      writeScope: config.roller.writeScope,
       trustProxy: config.gateway.trustProxy,
       codec: config.codec,
     },

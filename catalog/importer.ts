@@ -79,8 +79,9 @@ interface OverlayAction {
   set?: Record<string, unknown>;
   expose?: boolean;
   idempotency?: { header?: string; body?: string };
-  role?: 'booking' | 'availability';
+  role?: 'booking' | 'availability' | 'search' | 'identity';
   booking?: string;
+  search?: { text: string };
   availability?: { params: string; sessions: string };
 }
 
@@ -123,6 +124,16 @@ export class Catalog {
   /** The read that lists a product's sessions with the places left (overlay `role: availability`). */
   availabilitySource(): AtomicAction | undefined {
     return this.all().find((a) => a.role === 'availability');
+  }
+
+  /** The read that finds bookings by the words naming one (overlay `role: search`). */
+  searchSource(): AtomicAction | undefined {
+    return this.all().find((a) => a.role === 'search');
+  }
+
+  /** The read of who a bearer token belongs to (overlay `role: identity`). */
+  identitySource(): AtomicAction | undefined {
+    return this.all().find((a) => a.role === 'identity');
   }
 
   /** The read that gives the session's booking (overlay `role: booking`). */
@@ -455,6 +466,10 @@ function buildAction(file: string, spec: LoadedSpec, operation: Operation, meta:
   if (meta.booking && meta.role !== 'booking') at('booking', 'a booking mapping needs role: booking');
   if (meta.role === 'availability' && (kind !== 'read' || !meta.availability)) at('role', 'role availability must be on a read, with an availability mapping');
   if (meta.availability && meta.role !== 'availability') at('availability', 'an availability mapping needs role: availability');
+  if (meta.role === 'search' && (kind !== 'read' || !meta.search)) at('role', 'role search must be on a read, with a search mapping');
+  if (meta.search && meta.role !== 'search') at('search', 'a search mapping needs role: search');
+  if (meta.search && !(meta.search.text in exposed)) at('search.text', `"${meta.search.text}" is not an exposed parameter`);
+  if (meta.role === 'identity' && kind !== 'read') at('role', 'role identity must be on a read');
 
   let params: JsonSchema;
   try {
@@ -496,6 +511,7 @@ function buildAction(file: string, spec: LoadedSpec, operation: Operation, meta:
     ...(meta.role ? { role: meta.role } : {}),
     ...(meta.booking ? { bookingMapping: meta.booking } : {}),
     ...(meta.availability ? { availabilityMapping: meta.availability } : {}),
+    ...(meta.search ? { searchParam: meta.search.text } : {}),
     api,
   };
 }

@@ -60,6 +60,13 @@ function oneOf<T extends string>(env: Env, name: string, allowed: readonly T[], 
   return v as T;
 }
 
+/** An OAuth scope token (RFC 6749 §3.3: printable ASCII, no space, quote or backslash). */
+function scope(env: Env, name: string, def: string): string {
+  const v = str(env, name, def).trim();
+  if (!/^[\x21\x23-\x5B\x5D-\x7E]+$/.test(v)) throw new ConfigError(name, `must be one OAuth scope (no spaces or quotes), got "${v}"`);
+  return v;
+}
+
 function isoInstant(env: Env, name: string): string | undefined {
   const v = optional(env, name);
   if (v === undefined) return undefined;
@@ -242,6 +249,8 @@ export function loadConfig(env: Env = process.env) {
       timeoutMs: int(env, 'ROLLER_API_TIMEOUT_MS', 10_000, 1),
       /** an upstream Retry-After is honoured up to this; a longer one is shortened to it */
       retryAfterMaxMs: int(env, 'ROLLER_RETRY_AFTER_MAX_SECONDS', 60, 0, 3600) * 1000,
+      /** the scope a token needs to start or confirm a change (a read-only token may only read) */
+      writeScope: scope(env, 'ROLLER_WRITE_SCOPE', 'bookings:write'),
     },
     catalogDir: str(env, 'CATALOG_DIR', new URL('../catalog', import.meta.url).pathname),
     session: {

@@ -99,8 +99,11 @@ export interface AtomicAction {
   fixed?: FixedParam[];
   /** false: compensation-only, never offered to the planner */
   expose?: boolean;
-  /** `booking`: the read that gives the session's booking; `availability`: the read that lists a product's sessions */
-  role?: 'booking' | 'availability';
+  /** `booking`: the read that gives the session's booking; `availability`: the read that lists a product's sessions;
+   * `search`: the read that finds bookings by the words naming one; `identity`: the read of who a token belongs to */
+  role?: 'booking' | 'availability' | 'search' | 'identity';
+  /** with role search: the parameter that takes the words naming a booking (a reference or a holder's name) */
+  searchParam?: string;
   /** JSONata from this read's result to the booking shape the planner reads (absent: the result as is) */
   bookingMapping?: string;
   /** with role availability: how to ask it about one booking item on one local date, and read its answer */
@@ -150,6 +153,8 @@ export interface PlanStep {
   changes: Change[];
   /** the action accepts an Idempotency-Key, so a retry cannot write twice */
   idempotent: boolean;
+  /** the overlay `title` of the step's API, named in messages to staff (absent in plans made before it was kept) */
+  api?: string;
 }
 
 export interface Plan {
@@ -324,7 +329,8 @@ export type PlanningResult =
   | { kind: 'plan'; plan: Plan; booking: BookingSummary; planner: SessionState['planner'] }
   | { kind: 'clarify'; clarification: Clarification; booking?: BookingSummary; planner: SessionState['planner'] }
   | { kind: 'unsupported'; reason: string; booking?: BookingSummary; planner: SessionState['planner'] }
-  | { kind: 'failed'; reason: string; booking?: BookingSummary; planner: SessionState['planner'] };
+  /** `api`: the booking API's overlay title, where the change can be made by hand */
+  | { kind: 'failed'; reason: string; booking?: BookingSummary; planner: SessionState['planner']; api?: string };
 
 export interface ExecuteInput {
   actionId: string;

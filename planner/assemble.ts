@@ -87,6 +87,7 @@ export async function assemblePlan(args: {
       evidence: d.evidence,
       changes,
       idempotent: action.acceptsIdempotencyKey,
+      ...(action.api?.title ? { api: action.api.title } : {}),
     });
   }
   const risk = steps.reduce<Safety>((r, s) => (RISK_ORDER.indexOf(s.safety) > RISK_ORDER.indexOf(r) ? s.safety : r), 'normal');

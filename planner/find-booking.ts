@@ -43,10 +43,11 @@ export function bookingHints(text: string): string[] {
 
 export type FindResult = { kind: 'found'; booking: RollerBooking } | { kind: 'ambiguous'; question: string } | { kind: 'none'; question: string };
 
-export async function findBooking(runner: ActionRunner, context: SessionContext, token: string, userText: string, searchAction = 'search_bookings'): Promise<FindResult> {
+/** `search`: the catalog's `role: search` read and the parameter that takes the words. */
+export async function findBooking(runner: ActionRunner, context: SessionContext, token: string, userText: string, search: { action: string; param: string }): Promise<FindResult> {
   const found = new Map<string, RollerBooking>();
   for (const q of bookingHints(userText)) {
-    const res = await runner.run(searchAction, { q }, context, { token });
+    const res = await runner.run(search.action, { [search.param]: q }, context, { token });
     const hits = ((res.body as { items?: RollerBooking[] }).items ?? []).filter((b) => b.status !== 'cancelled');
     // a reference or a whole name that singles out one booking decides; single words only add candidates
     if (hits.length === 1 && (q.includes(' ') || q.includes('-'))) return { kind: 'found', booking: hits[0]! };

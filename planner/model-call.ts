@@ -128,15 +128,16 @@ export async function callModel(model: { invoke: (m: BaseMessage[], o: Record<st
   }
 }
 
-/** What staff read when the model could not be used: names the planner, never SDK text or URLs. */
-export function failureMessage(kind: ModelFailureKind, planner: string): string {
+/** What staff read when the model could not be used: names the planner, never SDK text or URLs;
+ * `api` is the booking API's overlay title, where the change can be made by hand. */
+export function failureMessage(kind: ModelFailureKind, planner: string, api = 'the booking system'): string {
   const p = `The AI planner (${planner})`;
   switch (kind) {
     case 'rate_limited':
-      return `${p} is over its request limit right now; nothing was changed. Try again in a minute, or make the change in ROLLER directly.`;
+      return `${p} is over its request limit right now; nothing was changed. Try again in a minute, or make the change in ${api} directly.`;
     case 'unavailable':
     case 'unreachable':
-      return `${p} is unavailable right now; nothing was changed. Try again shortly, or make the change in ROLLER directly.`;
+      return `${p} is unavailable right now; nothing was changed. Try again shortly, or make the change in ${api} directly.`;
     case 'timeout':
     case 'budget':
       // the model did not answer in time: say so (never a question the person did not cause)
@@ -144,8 +145,8 @@ export function failureMessage(kind: ModelFailureKind, planner: string): string 
     case 'not_found':
     case 'forbidden':
     case 'rejected':
-      return `${p} refused the request: its setup needs attention (model, key or tool definitions); nothing was changed. Please report this, and make the change in ROLLER directly meanwhile.`;
+      return `${p} refused the request: its setup needs attention (model, key or tool definitions); nothing was changed. Please report this, and make the change in ${api} directly meanwhile.`;
     default:
-      return `${p} failed unexpectedly; nothing was changed. Try again, or make the change in ROLLER directly.`;
+      return `${p} failed unexpectedly; nothing was changed. Try again, or make the change in ${api} directly.`;
   }
 }

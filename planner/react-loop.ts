@@ -93,8 +93,8 @@ const MALFORMED_NUDGE = 'Your last function call could not be parsed. Call one o
 const EMPTY_NUDGE = 'Your last answer was empty. Reply with tool calls only: propose steps, then submit_plan, or ask_user, or decline_request.';
 const PROSE_NUDGE = 'Reply with tool calls only: propose steps, then submit_plan, or ask_user, or decline_request.';
 const CUT_OFF_NUDGE = 'Your last answer was prose and was cut off at the output limit. Do not write text: reply with tool calls only (propose steps, then submit_plan, or ask_user, or decline_request).';
-const unusableFailure = (label: string) => `The AI planner (${label}) did not give a usable answer; nothing was changed. Try rephrasing the request, or make the change in ROLLER directly.`;
-const cutOffFailure = (label: string) => `The AI planner (${label}) wrote a long text instead of a plan and was cut off at its output limit; nothing was changed. Try again with a shorter request, or make the change in ROLLER directly.`;
+const unusableFailure = (label: string, api: string) => `The AI planner (${label}) did not give a usable answer; nothing was changed. Try rephrasing the request, or make the change in ${api} directly.`;
+const cutOffFailure = (label: string, api: string) => `The AI planner (${label}) wrote a long text instead of a plan and was cut off at its output limit; nothing was changed. Try again with a shorter request, or make the change in ${api} directly.`;
 
 /** How staff know the planner: "Gemini", "Ollama", or the provider's name. */
 function plannerLabel(provider: string): string {
@@ -200,11 +200,12 @@ export class ReactPlanner implements Planner {
     const plannerInfo = (calls: number): SessionState['planner'] => ({ provider: this.provider.name, degraded: this.provider.degraded, modelCalls: calls });
 
     // No booking id: find the one the user named, or ask.
-    if (!input.context.bookingId && this.readActions.has('search_bookings')) {
+    const search = this.catalog.searchSource();
+    if (!input.context.bookingId && search?.searchParam && this.readActions.has(search.id)) {
       const userWords = input.conversation.filter((t) => t.role === 'user').map((t) => t.text).join('\n');
       let found;
       try {
-        found = await findBooking(this.runner, input.context, token, userWords);
+        found = await findBooking(this.runner, input.context, token, userWords, { action: search.id, param: search.searchParam });
       } catch (e) {
         if (e instanceof ActionFailure && !e.error.retryable) return { kind: 'failed', reason: `Bookings could not be searched: ${e.error.message}`, planner: plannerInfo(0) };
         throw e;
@@ -287,9 +288,11 @@ export class ReactPlanner implements Planner {
   ): Promise<PlanningResult> {
     const summary = booking ? summarizeBooking(booking) : undefined;
     const label = plannerLabel(this.provider.name);
-    const failed = (reason: string): PlanningResult => ({ kind: 'failed', reason, booking: summary, planner: plannerInfo(state.modelCalls) });
+    // where staff can make the change by hand: the booking API, by its overlay title
+    const api = this.catalog.bookingSource()?.api?.title ?? 'the booking system';
+    const failed = (reason: string): PlanningResult => ({ kind: 'failed', reason, booking: summary, planner: plannerInfo(state.modelCalls), api });
     while (state.modelCalls < this.limits.maxModelCalls) {
-      if (Date.now() > deadline) return failed(failureMessage('budget', label));
+      if (Date.now() > deadline) return failed(failureMessage('budget', label, api));
       let turn: ModelTurn;
       try {
         turn = await callModel(bound, messages, {
@@ -303,18 +306,18 @@ export class ReactPlanner implements Planner {
           sleep: this.sleep,
         });
       } catch (e) {
-        if (e instanceof ModelCallFailure) return failed(failureMessage(e.kind, label));
+        if (e instanceof ModelCallFailure) return failed(failureMessage(e.kind, label, api));
         throw e;
       }
       state.modelCalls += 1;
       // empty, malformed and blocked turns never enter the history
       const verdict = inspect(turn);
       if (verdict === 'refused') {
-        return { kind: 'unsupported', reason: `The AI planner (${label}) declined this request under its safety rules; nothing was changed. Rephrase it, or make the change in ROLLER directly.`, booking: summary, planner: plannerInfo(state.modelCalls) };
+        return { kind: 'unsupported', reason: `The AI planner (${label}) declined this request under its safety rules; nothing was changed. Rephrase it, or make the change in ${api} directly.`, booking: summary, planner: plannerInfo(state.modelCalls) };
       }
       if (verdict === 'malformed' || verdict === 'empty') {
         state.nudges = (state.nudges ?? 0) + 1;
-        if (state.nudges > 1) return failed(unusableFailure(label));
+        if (state.nudges > 1) return failed(unusableFailure(label, api));
         messages.push(new HumanMessage(verdict === 'malformed' ? MALFORMED_NUDGE : EMPTY_NUDGE));
         this.checkpoint(state, messages, runtime);
         continue;
@@ -326,7 +329,7 @@ export class ReactPlanner implements Planner {
         // malformed turns), then a clear failure — never the same growing request over and over
         const cutOff = cutOffAtLimit(ai);
         state.nudges = (state.nudges ?? 0) + 1;
-        if (state.nudges > 1) return failed(cutOff ? cutOffFailure(label) : unusableFailure(label));
+        if (state.nudges > 1) return failed(cutOff ? cutOffFailure(label, api) : unusableFailure(label, api));
         // text cut off at the output limit is not sent back: it would only make the next turn longer
         if (!cutOff) messages.push(forHistory(ai));
         messages.push(new HumanMessage(cutOff ? CUT_OFF_NUDGE : PROSE_NUDGE));

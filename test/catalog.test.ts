@@ -32,6 +32,15 @@ async function lint(dir: string): Promise<string[]> {
 }
 
 describe('catalog lint', () => {
+  it('the search read is found by its role, with the parameter its overlay names; a search mapping is linted', async () => {
+    const search = (await loadCatalog(CATALOG)).searchSource();
+    expect(search).toMatchObject({ id: 'search_bookings', role: 'search', searchParam: 'q' });
+    const wrongParam = await lint(catalogWith((o) => o.replace('search: { text: q }', 'search: { text: query }')));
+    expect(wrongParam.join('\n')).toContain('"query" is not an exposed parameter');
+    const noMapping = await lint(catalogWith((o) => o.replace(/\n\s*search: \{ text: q \}[^\n]*/, '')));
+    expect(noMapping.join('\n')).toContain('role search must be on a read, with a search mapping');
+  });
+
   it('the shipped catalog is clean and exposes the core actions', async () => {
     const c = await loadCatalog(CATALOG);
     expect(c.problems).toEqual([]);

@@ -25,6 +25,13 @@ describe('configuration', () => {
     expect(loadConfig({ TEMPORAL_WORKER_DEPLOYMENT: 'iq-bookings', TEMPORAL_WORKER_MAKE_CURRENT: 'false' }).temporal.deployment).toMatchObject({ name: 'iq-bookings', makeCurrent: false });
   });
 
+  it('takes the write scope from ROLLER_WRITE_SCOPE (default bookings:write) and refuses one that is not a single OAuth scope', () => {
+    expect(loadConfig({}).roller.writeScope).toBe('bookings:write');
+    expect(loadConfig({ ROLLER_WRITE_SCOPE: 'bookings.edit' }).roller.writeScope).toBe('bookings.edit');
+    expect(() => loadConfig({ ROLLER_WRITE_SCOPE: 'bookings:write admin' })).toThrow(ConfigError);
+    expect(() => loadConfig({ ROLLER_WRITE_SCOPE: 'say "hi"' })).toThrow(/ROLLER_WRITE_SCOPE/);
+  });
+
   it('defaults to the google provider when a key is set', () => {
     expect(loadConfig({ GOOGLE_API_KEY: 'k' }).planner.provider).toBe('google');
   });

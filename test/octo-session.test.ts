@@ -182,6 +182,25 @@ describe('an OCTO booking through the gateway (scripted planner)', () => {
     expect(updates.find((e) => e.replayed)!.idempotencyKey).toBe(updates[0]!.idempotencyKey);
   });
 
+  it("a failed undo of an OCTO step names the OCTO API by its overlay title, never ROLLER", async () => {
+    await fetch(`${octoUrl}/__sandbox/reset`, { method: 'POST' });
+    const start = await startSession(stack, MOVE, 'octo-bk-1');
+    expect(start.phase, JSON.stringify(start)).toBe('awaiting_confirmation');
+    expect(start.plan.steps[0].api).toBe('OCTO supplier');
+    // applied but its answer lost, then four refused retries; the question by key is answered
+    // (skipped by the third fault), and the undo is rejected
+    await injectFault(octoUrl, { operationId: 'bookingUpdate', status: 502, when: 'after', times: 1 });
+    await injectFault(octoUrl, { operationId: 'bookingUpdate', status: 503, times: 4 });
+    await injectFault(octoUrl, { operationId: 'bookingUpdate', status: 422, skip: 1, times: 1, code: 'UNPROCESSABLE_ENTITY' });
+    await confirm(stack, start.sessionId, start.plan.hash);
+    const end = await waitForPhase(stack, start.sessionId, ['rolled_back', 'needs_attention', 'failed', 'completed'], 40_000);
+    expect(end.phase, JSON.stringify(end)).toBe('needs_attention');
+    const recovery = end.outcome.recovery.join(' ');
+    expect(recovery).toContain('In OCTO supplier, booking OCT-2001:');
+    expect(recovery).toContain('Automatic undo failed: OCTO supplier rejected');
+    expect(JSON.stringify(end)).not.toContain('ROLLER');
+  });
+
   it('an update the supplier refused every time is read back through the booking mapping as not applied: nothing undone', async () => {
     await fetch(`${octoUrl}/__sandbox/reset`, { method: 'POST' });
     const start = await startSession(stack, MOVE, 'octo-bk-1');

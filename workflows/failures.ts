@@ -1,9 +1,14 @@
 // What an activity failure means for a session: the ActionError it carries. Workflow code (deterministic).
 import { ActivityFailure, ApplicationFailure } from '@temporalio/workflow';
-import type { ActionError } from '../contracts/types.js';
+import type { ActionError, PlanStep } from '../contracts/types.js';
+
+/** The name staff know the step's API by: its overlay title, recorded on the step when planned. */
+export function apiName(step?: Pick<PlanStep, 'api'>): string {
+  return step?.api ?? 'the booking system';
+}
 
 /** The ActionError carried by an activity failure, or a generic one; `who` is what did not answer on a timeout. */
-export function actionErrorOf(err: unknown, who = 'ROLLER'): ActionError {
+export function actionErrorOf(err: unknown, who = 'The booking system'): ActionError {
   const cause = err instanceof ActivityFailure ? err.cause : err;
   if (cause instanceof ApplicationFailure) {
     const detail = cause.details?.[0] as ActionError | undefined;

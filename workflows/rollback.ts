@@ -14,7 +14,7 @@ import { patched, sleep, type ActivityInterfaceFor, type ActivityOptions } from 
 import type { Activities } from '../activities/index.js';
 import type { ActionError, ExecutionSettings, Outcome, Phase, PlanStep, SessionContext, StepStatus, UndoProgress } from '../contracts/types.js';
 import { maskText } from '../observability/redact.js';
-import { actionErrorOf } from './failures.js';
+import { actionErrorOf, apiName } from './failures.js';
 
 export const DEFAULT_EXECUTION: ExecutionSettings = { stepTimeoutMs: 120_000, compensationWindowMs: 6 * 3600_000, compensationMaxBackoffMs: 300_000 };
 
@@ -175,8 +175,8 @@ class Rollback {
     const { setStep, settings } = this.input;
     if (!read.ok || read.value.tookEffect === 'unknown') {
       setStep(step.index, 'failed', this.failure.error);
-      const why = read.ok ? 'ROLLER cannot tell whether this write was applied' : read.gaveUp ? `ROLLER could not be reached for ${duration(settings.compensationWindowMs)}: ${read.error.message}` : read.error.message;
-      this.recovery.push(`In ROLLER, booking ${this.input.bookingRef}: whether step ${n(step)} (${step.title}) took effect could not be checked (${why}). If it did, ${undoText(step)}.`);
+      const why = read.ok ? `${apiName(step)} cannot tell whether this write was applied` : read.gaveUp ? `${apiName(step)} could not be reached for ${duration(settings.compensationWindowMs)}: ${read.error.message}` : read.error.message;
+      this.recovery.push(`In ${apiName(step)}, booking ${this.input.bookingRef}: whether step ${n(step)} (${step.title}) took effect could not be checked (${why}). If it did, ${undoText(step)}.`);
       this.notUndone.push(`${step.title} (may have taken effect)`);
       this.blocked = { kind: 'unverified', stepNumber: n(step) };
       return false;
@@ -222,15 +222,15 @@ class Rollback {
       this.blocked = { kind: 'gave_up', error: undo.error };
       this.recovery.push(this.blockedLine(this.blocked, step));
     } else {
-      this.recovery.push(`In ROLLER, booking ${this.input.bookingRef}: ${describeChange(step)}. Automatic undo failed: ${undo.error.message}`);
+      this.recovery.push(`In ${apiName(step)}, booking ${this.input.bookingRef}: ${describeChange(step)}. Automatic undo failed: ${undo.error.message}`);
     }
   }
 
   private blockedLine(b: Blocked, step: PlanStep): string {
     const ref = this.input.bookingRef;
-    if (b.kind === 'changed') return `In ROLLER, booking ${ref}: this service changed ${what(step)} (step ${n(step)}); someone else has changed the booking since, so it was not undone automatically. Check the booking and ${undoText(step)} if that is still right.`;
-    if (b.kind === 'gave_up') return `In ROLLER, booking ${ref}: ${describeChange(step)}. Not undone automatically: ROLLER could not be reached for ${duration(this.input.settings.compensationWindowMs)} (${b.error.message})`;
-    return `In ROLLER, booking ${ref}: ${describeChange(step)}. Not undone automatically, because whether step ${b.stepNumber} took effect could not be checked.`;
+    if (b.kind === 'changed') return `In ${apiName(step)}, booking ${ref}: this service changed ${what(step)} (step ${n(step)}); someone else has changed the booking since, so it was not undone automatically. Check the booking and ${undoText(step)} if that is still right.`;
+    if (b.kind === 'gave_up') return `In ${apiName(step)}, booking ${ref}: ${describeChange(step)}. Not undone automatically: ${apiName(step)} could not be reached for ${duration(this.input.settings.compensationWindowMs)} (${b.error.message})`;
+    return `In ${apiName(step)}, booking ${ref}: ${describeChange(step)}. Not undone automatically, because whether step ${b.stepNumber} took effect could not be checked.`;
   }
 
   /** After a step could not be undone, the older ones are left as they are and named. */
@@ -250,7 +250,7 @@ class Rollback {
       this.recovery.push(
         run.certain
           ? `Step ${n(run.step)} (${run.step.title}) was done before the failure and cannot be undone.`
-          : `Step ${n(run.step)} (${run.step.title}) may have been done (ROLLER's answer never came) and cannot be undone.`,
+          : `Step ${n(run.step)} (${run.step.title}) may have been done (${apiName(run.step)}'s answer never came) and cannot be undone.`,
       );
       this.notUndone.push(`${run.step.title} (cannot be undone${run.certain ? '' : '; it may have been done'})`);
     }

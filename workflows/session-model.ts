@@ -4,6 +4,7 @@ import { patched, setCurrentDetails, upsertMemo, upsertSearchAttributes } from '
 import type { ActionError, Clarification, ConfirmArgs, ConversationTurn, Outcome, Phase, Plan, PlanningResult, SessionContext, SessionInput, SessionState, StepStatus, UndoProgress, UserMessageArgs } from '../contracts/types.js';
 import { maskText } from '../observability/redact.js';
 import { currentDetails } from './details.js';
+import { apiName } from './failures.js';
 import { MAX_MESSAGE_LENGTH, MAX_MESSAGES_PER_SESSION, type PublishedState } from './messages.js';
 import { rejection } from './rejections.js';
 import { BookingIdKey, NeedsAttentionKey, SessionPhaseKey, VenueIdKey } from './search-attributes.js';
@@ -139,7 +140,7 @@ export class SessionModel {
     if (result.kind === 'plan') this.showPlan(result.plan);
     else if (result.kind === 'clarify') this.ask(result.clarification);
     else {
-      const recovery = result.kind === 'failed' ? ['Try again, or make the change in ROLLER directly.'] : [];
+      const recovery = result.kind === 'failed' ? [`Try again, or make the change in ${apiName()} directly.`] : [];
       this.finish(result.kind, { message: result.reason, recovery });
       return 'ended';
     }

@@ -7,7 +7,7 @@ import type { Activities } from '../activities/index.js';
 import type { Plan, PlanningResult, SessionInput, SessionState } from '../contracts/types.js';
 import { TERMINAL_PHASES } from '../contracts/types.js';
 import { execute } from './execution.js';
-import { actionErrorOf } from './failures.js';
+import { actionErrorOf, apiName } from './failures.js';
 import { confirmUpdate, declineUpdate, detailsQuery, messageUpdate, stateQuery, waitForChangeUpdate } from './messages.js';
 import { DEFAULT_EXECUTION } from './rollback.js';
 import { SessionModel, type Pending } from './session-model.js';
@@ -67,7 +67,7 @@ async function askPlanner(session: SessionModel, planVersion: number): Promise<P
   } catch (err) {
     if (isCancellation(err)) throw err;
     const e = actionErrorOf(err, 'The AI planner');
-    session.finish('failed', { message: `Planning failed: ${e.message}`, recovery: ['Try again, or make the change in ROLLER directly.'] });
+    session.finish('failed', { message: `Planning failed: ${e.message}`, recovery: [`Try again, or make the change in ${apiName()} directly.`] });
     return undefined;
   }
 }

@@ -79,7 +79,7 @@ export class OfflineChatModel extends BaseChatModel {
     const latest = userTurns[userTurns.length - 1] ?? '';
     if (userTurns.length === 1 && QUESTION.test(latest) && !CHANGE_VERB.test(latest)) return decline('I can only change bookings: the date and time, the number of guests or the contact details.');
     if (reading.injection) return ask(`Part of that message reads like instructions for a computer, not a booking change, so I have not planned anything. What change do you want on ${booking?.reference ?? 'this booking'}?`, ['request']);
-    if (reading.cancel) return decline('Cancelling a booking cannot be done here; please cancel it in ROLLER.');
+    if (reading.cancel) return decline(`Cancelling a booking cannot be done here; please cancel it in ${this.ctx.actions.find((a) => a.api?.title)?.api?.title ?? 'the booking system'}.`);
     if (!booking) return ask('Which booking is this about? Please give the booking reference.', ['booking']);
     if (reading.targets.many) return decline(`I can only change one booking at a time — this conversation is about ${booking.reference}.`);
     const target = targetProblem(reading, booking);
