@@ -24,6 +24,8 @@ export default defineConfig({
     include: UNIT_TESTS,
     testTimeout: 60_000,
     pool: 'forks',
+    // pure modules: sharing the module cache between files saves most of the run's import time
+    isolate: false,
     maxWorkers: 2,
     reporters: ['default'],
   },
