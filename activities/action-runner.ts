@@ -108,7 +108,7 @@ export class ActionRunner {
     // a cached OAuth token the API no longer accepts: fetch a new one and try once more
     if (res.status === 401 && this.credentials.invalidate(action.api, baseUrl)) res = await this.send(action, params, context, baseUrl, opts);
     const text = await res.text();
-    let body: unknown = undefined;
+    let body: unknown;
     try {
       body = text ? JSON.parse(text) : undefined;
     } catch {

@@ -144,7 +144,6 @@ export function createGatewayApp(deps: GatewayDeps) {
   );
 
   app.use((_req, _res, next) => next(new ApiError(404, 'NOT_FOUND', 'No such route.')));
-  // eslint-disable-next-line @typescript-eslint/no-unused-vars
   app.use((err: unknown, _req: Request, res: Response, _next: NextFunction) => {
     const e = err as { type?: string; status?: number };
     if (err instanceof ApiError) return sendProblem(res, err);

@@ -2,8 +2,8 @@
 // Temporal failure mapped to a clear HTTP answer (never a stack trace).
 import { createHash } from 'node:crypto';
 import {
-  Client,
-  Connection,
+  type Client,
+  type Connection,
   ServiceError,
   WorkflowUpdateFailedError,
   WorkflowUpdateRPCTimeoutOrCancelledError,

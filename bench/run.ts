@@ -369,8 +369,7 @@ async function manyPollers(st: Stack, count: number) {
   // the same pollers again, and the session confirmed while they wait: all see the change
   const waiting = Array.from({ length: count }, () => st.get(s.sessionId, `"v${s.version}"`, 20).catch(() => ({ status: 0, json: undefined })));
   await sleep(1000);
-  let confirmMs = 0;
-  confirmMs = await time(() => st.post(`/v1/sessions/${s.sessionId}/confirm`, { planHash: s.plan!.hash }));
+  const confirmMs = await time(() => st.post(`/v1/sessions/${s.sessionId}/confirm`, { planHash: s.plan!.hash }));
   const changed = await Promise.all(waiting);
   const changeErrors = changed.filter((r) => r.status !== 200).length;
   return { pollers: count, errors: heldErrors + changeErrors, historyEventsAdded: after - before, confirmWhileHeld_ms: +confirmMs.toFixed(1) };

@@ -124,7 +124,7 @@ export interface ActionView {
   compensation?: string;
 }
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- JSON Schema keywords hold any JSON; callers narrow by keyword
 export type JsonSchema = Record<string, any>;
 
 export interface SessionContext {

@@ -1,5 +1,5 @@
 // The system prompt and the context message the model gets before its first call.
-import { DateTime } from 'luxon';
+import type { DateTime } from 'luxon';
 import type { RollerBooking } from '../activities/booking.js';
 import { bookingView } from './model-views.js';
 

@@ -11,7 +11,7 @@ const MARKUP = /<[^>]*>|[`*_#>[\]{}|\\]/g;
 
 function clean(raw: unknown): string | undefined {
   if (typeof raw !== 'string') return undefined;
-  // eslint-disable-next-line no-control-regex
+  // eslint-disable-next-line no-control-regex -- control characters are exactly what this strips from model text
   const text = raw.replace(/[\u0000-\u001f\u007f\u200b-\u200f\u2028-\u202e]/g, ' ').replace(MARKUP, ' ').replace(/\s+/g, ' ').trim();
   if (!text || text.length > MAX_TEXT) return undefined;
   if (URL_LIKE.test(text) || CREDENTIALS.test(text)) return undefined;

@@ -7,7 +7,7 @@ import addFormatsImport from 'ajv-formats';
 import { DateTime } from 'luxon';
 import type { JsonSchema } from '../contracts/types.js';
 import { loadSpec } from '../catalog/importer.js';
-import { Store, type Booking, type SeedToken } from './store.js';
+import type { Store, Booking, SeedToken } from './store.js';
 
 const addFormats = addFormatsImport as unknown as (ajv: Ajv) => Ajv;
 export const ROLLER_SPEC = new URL('../catalog/roller-bookings.openapi.yaml', import.meta.url).pathname;
@@ -376,7 +376,6 @@ export async function createSandboxApp(store: Store, specFiles = [ROLLER_SPEC, V
   }
 
   app.use((_req, res) => sendProblem(res, 404, 'NOT_FOUND', 'No such route'));
-  // eslint-disable-next-line @typescript-eslint/no-unused-vars
   app.use((err: Error & { status?: number; type?: string }, _req: Request, res: Response, _next: NextFunction) => {
     if (err.type === 'entity.parse.failed') return sendProblem(res, 400, 'BAD_JSON', 'The body is not valid JSON');
     if (err.type === 'entity.too.large') return sendProblem(res, 413, 'TOO_LARGE', 'The body is too large');

@@ -124,7 +124,7 @@ describe('ROLLER outage', () => {
       await injectFault(stack.sandboxUrl, { operationId: '*', status: 503, forMs: OUTAGE_SECONDS * 1000 });
 
       // while ROLLER is down the rollback keeps trying, visibly
-      let during: any; // eslint-disable-line @typescript-eslint/no-explicit-any
+      let during: Awaited<ReturnType<typeof getState>>;
       await until(async () => {
         during = await getState(stack, s.sessionId);
         return during.phase === 'compensating' && (during.steps?.[1]?.undo?.attempts ?? 0) >= 3;

@@ -16,7 +16,7 @@ afterAll(async () => {
 });
 
 const writes = async () => (await journal(stack.sandboxUrl)).filter((e) => e.wrote);
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- LangGraph's run output is untyped; only __interrupt__ is read
 const interruptOf = (out: any) => out.__interrupt__?.[0]?.value;
 
 describe('LangGraph orchestrator over /mcp', () => {

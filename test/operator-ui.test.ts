@@ -117,7 +117,7 @@ describe.skipIf('reason' in browserFound)('the Temporal UI of npm run dev', () =
       expect(codecCalls.filter((c) => c.status !== 200)).toEqual([]);
     } catch (e) {
       await page.screenshot({ path: join(tmpdir(), 'operator-ui-failure.png'), fullPage: true }).catch(() => {});
-      throw new Error(`${(e as Error).message}\ncodec calls: ${JSON.stringify(codecCalls.slice(0, 5))}\nscreenshot: ${join(tmpdir(), 'operator-ui-failure.png')}\nstack output:\n${out.slice(-3000)}`);
+      throw new Error(`${(e as Error).message}\ncodec calls: ${JSON.stringify(codecCalls.slice(0, 5))}\nscreenshot: ${join(tmpdir(), 'operator-ui-failure.png')}\nstack output:\n${out.slice(-3000)}`, { cause: e });
     } finally {
       await page.close();
     }

@@ -7,7 +7,7 @@ import { sandboxBooking, startStack, type Stack } from './helpers/stack.js';
 import { confirm, startSession } from './helpers/session.js';
 import { reply, startGeminiServer, TWO_CALL_TURN } from './helpers/gemini-server.js';
 
-type Json = any; // eslint-disable-line @typescript-eslint/no-explicit-any
+type Json = any; // eslint-disable-line @typescript-eslint/no-explicit-any -- Gemini wire bodies, read by path
 
 let stack: Stack;
 let gemini: Awaited<ReturnType<typeof startGeminiServer>>;

@@ -14,7 +14,7 @@ import { CATALOG_DIR, testPlanner } from './helpers/planner.js';
 import { loadCatalog, type Catalog } from '../catalog/importer.js';
 import { MAX_DECLARATIONS, reply, requestProblems, startGeminiServer, textSignatureLapses, TWO_CALL_TURN, type Reply } from './helpers/gemini-server.js';
 
-type Json = any; // eslint-disable-line @typescript-eslint/no-explicit-any
+type Json = any; // eslint-disable-line @typescript-eslint/no-explicit-any -- Gemini wire bodies, read by path
 
 let sb: Awaited<ReturnType<typeof startSandbox>>;
 let catalog: Catalog;

@@ -7,7 +7,7 @@ import express from 'express';
 import { listen, startSandbox } from './helpers/stack.js';
 import { testPlanner } from './helpers/planner.js';
 
-type Json = any; // eslint-disable-line @typescript-eslint/no-explicit-any
+type Json = any; // eslint-disable-line @typescript-eslint/no-explicit-any -- Ollama wire bodies, read by path
 type Turn = { message: Json; done_reason?: string } | { status: number; error: string } | { hangMs: number };
 
 const call = (name: string, args: Record<string, unknown> = {}) => ({ function: { name, arguments: args } });

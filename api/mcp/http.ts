@@ -119,7 +119,6 @@ function challenge(req: Request, err: ApiError, writeScope: string): string | un
 
 /** Refusals of /mcp as JSON-RPC errors with the stable code; status and headers as over /v1. */
 export function mcpErrors(writeScope: string) {
-  // eslint-disable-next-line @typescript-eslint/no-unused-vars
   return (err: unknown, req: Request, res: Response, _next: NextFunction) => {
     const e = asApiError(err);
     const www = challenge(req, e, writeScope);

@@ -27,7 +27,7 @@ const ADDITIONAL = /\b(?:also|too|as well|second|2nd|another|additional|extra|ot
 const STOP_NAME = /\b(?:and|but|also|then|please|pls|thanks|thx|cheers|email|phone|mobile|number|mob|ph|on|for|at|with|to|the|booking|instead|not|no|or|now|too|again|sorry|so|as|is|was|if|ok|okay|thank|because|since)\b/;
 const NAME_FILLER = /^(?:actually|now|just|really|meant to be|supposed to be|officially)$/;
 /** Words no one's name is made of, but an instruction to a model is. */
-const NOT_A_NAME = /\b(?:ignore|previous|instructions?|system|assistant|prompt|override|admin|developer|disregard|quantity|cancel|delete|refund|null|undefined|script|select|drop)\b|[<>{}\[\]$;=]/;
+const NOT_A_NAME = /\b(?:ignore|previous|instructions?|system|assistant|prompt|override|admin|developer|disregard|quantity|cancel|delete|refund|null|undefined|script|select|drop)\b|[<>{}[\]$;=]/;
 
 export function readContact(original: string, text: string, country: CountryCode | undefined): ContactFound {
   const out: ContactFound = { emails: [], phones: [], badPhones: [], names: [], asked: [], additional: [], spans: [], recipients: [] };

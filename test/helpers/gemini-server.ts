@@ -32,7 +32,7 @@
 import express from 'express';
 import { listen } from './stack.js';
 
-type Json = any; // eslint-disable-line @typescript-eslint/no-explicit-any
+type Json = any; // eslint-disable-line @typescript-eslint/no-explicit-any -- recorded Gemini wire bodies, read by path
 
 export interface ServedRequest {
   path: string;

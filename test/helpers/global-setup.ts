@@ -43,7 +43,7 @@ export default async function setup(project: TestProject) {
       await c.close();
       break;
     } catch (e) {
-      if (Date.now() > deadline || server.exitCode !== null) throw new Error(`Temporal dev server did not start on ${address}: ${(e as Error).message}`);
+      if (Date.now() > deadline || server.exitCode !== null) throw new Error(`Temporal dev server did not start on ${address}: ${(e as Error).message}`, { cause: e });
       await new Promise((r) => setTimeout(r, 300));
     }
   }

@@ -10,7 +10,7 @@ export async function mcpClient(gatewayUrl: string, token = STAFF, capabilities:
   return client;
 }
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- tests read arbitrary structured tool output by path
 export type Structured = any;
 
 /** Calls a tool and returns its result, with structuredContent typed loosely for assertions. */

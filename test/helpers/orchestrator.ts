@@ -6,7 +6,7 @@ import { Annotation, END, MemorySaver, START, StateGraph, interrupt } from '@lan
 import { MultiServerMCPClient } from '@langchain/mcp-adapters';
 import type { StructuredToolInterface } from '@langchain/core/tools';
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- the session JSON as the gateway returns it, read by path in assertions
 type Session = any;
 
 /** What the person said: an answer to a question, or a decision on a plan. */

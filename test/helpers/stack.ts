@@ -3,7 +3,7 @@ import type { Server } from 'node:http';
 import { randomBytes } from 'node:crypto';
 import { inject } from 'vitest';
 import { Writable } from 'node:stream';
-import { Client, Connection } from '@temporalio/client';
+import { type Client, Connection } from '@temporalio/client';
 import { buildGateway } from '../../api/create-gateway.js';
 import { NativeConnection, Runtime, type Worker, makeTelemetryFilterString } from '@temporalio/worker';
 import { DateTime } from 'luxon';
@@ -157,7 +157,7 @@ export async function call(url: string, method: string, path: string, opts: { to
   const headers: Record<string, string> = { ...(opts.token ? { authorization: `Bearer ${opts.token}` } : {}), ...(opts.body !== undefined || opts.raw !== undefined ? { 'content-type': 'application/json' } : {}), ...opts.headers };
   const res = await fetch(`${url}${path}`, { method, headers, body: opts.raw ?? (opts.body !== undefined ? JSON.stringify(opts.body) : undefined) });
   const text = await res.text();
-  let json: any; // eslint-disable-line @typescript-eslint/no-explicit-any
+  let json: any; // eslint-disable-line @typescript-eslint/no-explicit-any -- any HTTP answer body, read by path in assertions
   try {
     json = text ? JSON.parse(text) : undefined;
   } catch {
