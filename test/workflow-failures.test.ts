@@ -7,9 +7,10 @@ import { actionErrorOf, certainlyNotApplied } from '../workflows/failures.js';
 const timedOut = () => new ActivityFailure('activity timed out', 'planSession', 'act-1', RetryState.TIMEOUT, 'worker', new TimeoutFailure('heartbeat timeout', undefined, TimeoutType.HEARTBEAT));
 
 describe('activity failures as staff read them', () => {
-  it('a planning timeout names the planner, a step timeout names ROLLER', () => {
+  it('a planning timeout names the planner, a step timeout names the step\'s API by its overlay title', () => {
     expect(actionErrorOf(timedOut(), 'The AI planner')).toEqual({ code: 'UPSTREAM_UNAVAILABLE', message: 'The AI planner did not answer in time.', retryable: true });
-    expect(actionErrorOf(timedOut()).message).toBe('ROLLER did not answer in time.');
+    expect(actionErrorOf(timedOut(), 'OCTO supplier').message).toBe('OCTO supplier did not answer in time.');
+    expect(actionErrorOf(timedOut()).message).toBe('The booking system did not answer in time.');
   });
 
   it('an ActionError carried by the failure is passed on as it is', () => {

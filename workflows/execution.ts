@@ -8,7 +8,7 @@
 import { CancellationScope, patched, proxyActivities, proxyLocalActivities, upsertSearchAttributes, type ActivityOptions } from '@temporalio/workflow';
 import type { Activities } from '../activities/index.js';
 import type { ActionError, ExecutionSettings, Plan, PlanStep, SessionState } from '../contracts/types.js';
-import { actionErrorOf, certainlyNotApplied } from './failures.js';
+import { actionErrorOf, apiName, certainlyNotApplied } from './failures.js';
 import { legacyRollBack } from './legacy-rollback.js';
 import { rollBack, type IrreversibleRun, type StackEntry } from './rollback.js';
 import { NeedsAttentionKey } from './search-attributes.js';
@@ -98,7 +98,7 @@ async function runStep(session: SessionModel, plan: Plan, step: PlanStep, run: R
       if (typeof v === 'string') run.version = v;
       if (!step.reversible) run.irreversible.push({ step, certain: true });
     } catch (err) {
-      const e = actionErrorOf(err);
+      const e = actionErrorOf(err, apiName(step));
       if (entry) {
         entry.failed = true;
         entry.refused = certainlyNotApplied(e);
@@ -109,7 +109,7 @@ async function runStep(session: SessionModel, plan: Plan, step: PlanStep, run: R
     }
     return undefined;
   } catch (err) {
-    return actionErrorOf(err);
+    return actionErrorOf(err, apiName(step));
   }
 }
 
