@@ -58,7 +58,9 @@ const lastReading = new WeakMap<ConversationTurn[], { of: Omit<ReadingInputs, 'c
 /** The reading of the conversation, or — should it ever fail on some input — one that asks and plans nothing. */
 /** The words the catalog's actions are asked for with ("resend", "confirmation"): the reading accounts for them. */
 export function requestWordsOf(actions: Iterable<AtomicAction>): string[] {
-  return [...actions].flatMap((a) => (a.asks ? [...a.asks.verbs, ...a.asks.objects] : [])).flatMap((w) => w.toLowerCase().split(/\s+/));
+  // the catalog's own words: `asks` verbs and objects, the words of action ids and parameter names ("notes")
+  const split = (w: string) => w.replace(/([a-z])([A-Z])/g, '$1 $2').toLowerCase().split(/[\s_.-]+/);
+  return [...actions].flatMap((a) => [...(a.asks ? [...a.asks.verbs, ...a.asks.objects] : []), a.id, ...Object.keys(a.params?.properties ?? {})]).flatMap(split).filter((w) => w.length > 2);
 }
 
 export function readSafely(input: ReadingInputs & { requestWords?: string[] }): Reading {

@@ -47,7 +47,7 @@ describe('tools', () => {
     const s1 = first.structuredContent;
     expect(s1.phase).toBe('awaiting_clarification');
     expect(s1.question.text).toMatch(/time/i);
-    expect(s1.question.missing).toEqual(['start']);
+    expect(s1.question.missing).toEqual(['newStart']);
     expect(s1.next).toContain('reply_to_booking_update');
     expect((first.content[0] as { text: string }).text).toContain(s1.question.text);
 
