@@ -2,7 +2,6 @@
 // word of its turn is accounted for; names must read as names; the vocabulary is data, checked when
 // loaded; questions keep a record of what they asked. Pure functions: no Temporal, no HTTP.
 import { describe, expect, it } from 'vitest';
-import { DateTime } from 'luxon';
 import type { ConversationTurn } from '../contracts/types.js';
 import type { RollerBooking } from '../activities/booking.js';
 import { readConversation, expectationsOf } from '../planner/reading/index.js';
@@ -10,12 +9,7 @@ import { tokenize, unplacedWords, checkVocabulary, quoteWords } from '../planner
 import { notAName } from '../planner/reading/names.js';
 import { loadWordLists } from '../planner/reading/vocabulary.js';
 
-const NOW = DateTime.fromISO('2026-12-01T09:00:00', { zone: 'Australia/Sydney' }); // a Tuesday
-const party: RollerBooking = {
-  bookingId: 'bk-1', reference: 'NGU-1001', venueId: 'v', timezone: 'Australia/Sydney', locale: 'en-AU', status: 'confirmed', version: '1',
-  holder: { name: 'Linh Nguyen' },
-  items: [{ itemId: 'kids', productId: 'p', productName: 'Birthday Party Package', ticketType: 'Child', quantity: 6, sessionStart: '2026-12-10T23:00:00Z', sessionEnd: '2026-12-11T01:00:00Z' }],
-};
+import { NOW, party } from './helpers/reading-bookings.js';
 const jump: RollerBooking = {
   ...party, bookingId: 'bk-2', reference: 'SMI-1002', holder: { name: 'Jordan Smith' },
   items: ['Adult', 'Child'].map((t, i) => ({ itemId: t.toLowerCase(), productId: 'j', productName: 'Jump Session', ticketType: t, quantity: 2 + i, sessionStart: '2026-12-13T00:00:00Z', sessionEnd: '2026-12-13T01:00:00Z' })),

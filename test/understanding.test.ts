@@ -2,17 +2,11 @@
 // libraries do not cover, read on its own, plus the locale rule. The guard tables and the eval set
 // test the same module through the guard and the offline planner; these rows pin the pieces.
 import { describe, expect, it } from 'vitest';
-import { DateTime } from 'luxon';
 import type { ConversationTurn } from '../contracts/types.js';
 import type { RollerBooking } from '../activities/booking.js';
 import { readConversation, expectationOf, dayFirstFor, countryFor, normalise, hasPhrase } from '../planner/reading/index.js';
 
-const NOW = DateTime.fromISO('2026-12-01T09:00:00', { zone: 'Australia/Sydney' }); // a Tuesday
-const party: RollerBooking = {
-  bookingId: 'bk-1', reference: 'NGU-1001', venueId: 'v', timezone: 'Australia/Sydney', locale: 'en-AU', status: 'confirmed', version: '1',
-  holder: { name: 'Linh Nguyen' },
-  items: [{ itemId: 'kids', productId: 'p', productName: 'Birthday Party Package', ticketType: 'Child', quantity: 6, sessionStart: '2026-12-10T23:00:00Z', sessionEnd: '2026-12-11T01:00:00Z' }],
-};
+import { NOW, party } from './helpers/reading-bookings.js';
 const jump: RollerBooking = {
   ...party, bookingId: 'bk-2', reference: 'WIL-1005', holder: { name: 'Mia Williams' },
   items: ['Adult', 'Child', 'Junior'].map((t, i) => ({ itemId: t.toLowerCase(), productId: 'j', productName: 'Jump Session', ticketType: t, quantity: 2 + i, sessionStart: '2026-12-19T02:00:00Z', sessionEnd: '2026-12-19T03:00:00Z' })),
