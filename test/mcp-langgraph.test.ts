@@ -27,7 +27,7 @@ describe('LangGraph orchestrator over /mcp', () => {
     const first = await orchestrator(`${stack.gatewayUrl}/mcp`, STAFF, saver);
     let out = await first.graph.invoke({ bookingId: 'bk-1001', request: 'Move the Nguyen party to Saturday 12 December and add two kids' }, thread);
     const question = interruptOf(out);
-    expect(question).toMatchObject({ kind: 'question', question: { missing: ['start'] } });
+    expect(question).toMatchObject({ kind: 'question', question: { missing: ['newStart'] } });
 
     out = await first.graph.invoke(new Command({ resume: { answer: '3pm' } }), thread);
     const plan = interruptOf(out);
