@@ -40,7 +40,7 @@ describe('Langfuse tracing', () => {
     // the real google provider, against a local server answering in Gemini's format (with token usage)
     const gemini = await startGeminiServer(TWO_CALL_TURN);
     const planner = await testPlanner({ LLM_PROVIDER: 'google', GOOGLE_API_KEY: 'k', GOOGLE_API_BASE_URL: gemini.url }, sb.url, tracer);
-    const message = 'Move the Nguyen party to Saturday 12 December at 3pm and add two kids; their email is linh.new@example.com (call 0412 345 678 if unsure)';
+    const message = 'Move the Nguyen party to Saturday 12 December at 3pm and add two kids; their email is linh.new@example.com (she is on 0412 345 678)';
     const r = await planner.plan(message, { sessionId: 'sess_traced', userId: 'user-ana' });
     expect(r.kind).toBe('plan');
     expect(gemini.rejected).toEqual([]);

@@ -77,11 +77,13 @@ describe('GET /v1/sessions/{id}: another caller\'s session costs what a missing 
     // |z| < 4: a chance of about 1 in 15,000 to fail when the two are truly the same
     expect(Math.abs(z)).toBeLessThan(4);
 
-    // control: the owner's read goes to Temporal; the same measurement tells it from a refusal
+    // power: on this run's own noise, the same test tells the refusals from the same refusals 0.5 ms
+    // slower (the leak this replaces was 3.4 ms). The owner's read is printed for operators to compare
+    // (served from the gateway's state cache it may be as fast as a refusal, so it is no control).
     const own = await measure(() => timed(existing, STAFF), absent, ROUNDS);
-    const zControl = mannWhitneyZ(own.a, own.b);
-    console.log(`[timing] control: own read ${median(own.a).toFixed(3)} ms vs refusal ${median(own.b).toFixed(3)} ms; z=${zControl.toFixed(2)}`);
-    // (z was near 6 with a load average of 20 on 2 cores; 3 keeps a wide margin)
-    expect(zControl).toBeGreaterThan(3);
+    console.log(`[timing] owner's read ${median(own.a).toFixed(3)} ms vs refusal ${median(own.b).toFixed(3)} ms`);
+    const zPower = mannWhitneyZ(run.b.map((x) => x + 0.5), run.b);
+    console.log(`[timing] power: a 0.5 ms shift gives z=${zPower.toFixed(2)}`);
+    expect(zPower).toBeGreaterThan(3);
   }, 240_000); // ~850 requests: on a loaded machine each may take tens of milliseconds
 });
