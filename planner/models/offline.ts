@@ -17,10 +17,11 @@ type Call = { name: string; args: Record<string, unknown> };
 
 // a question with no change verb ("what is the weather like tomorrow?") is not a change request
 /** A turn made only of greetings and pleasantries (the reading's `politeness` vocabulary). */
+let polite: Set<string> | undefined;
 function greetingOnly(text: string): boolean {
-  const polite = new Set([...loadWordLists('known-words.yaml').politeness!, 'there', 'all', 'team']);
+  const known = (polite ??= new Set([...loadWordLists('known-words.yaml').politeness!, 'there', 'all', 'team']));
   const words = text.toLowerCase().match(/[\p{L}']+/gu) ?? [];
-  return words.length > 0 && words.every((w) => polite.has(w));
+  return words.length > 0 && words.every((w) => known.has(w));
 }
 
 const QUESTION = /^\s*(?:what|who|why|how|where|which|when|is|are|does|do|did|can you tell|tell me|will)\b|\?\s*$/i;

@@ -353,10 +353,9 @@ export function readConversation(input: ReadingInput): Reading {
       // ticket word of the same turn; then counts are grouped by the item they resolve to
       // "can we make it 11": a number with no ticket word, no change word and no question about guests
       // could be guests, an hour or a date — asked, never guessed
-      const guestVerbs = new Set(loadWordLists('known-words.yaml')['guest-verbs']);
       // words that say the number is a head count ("7 in total", "down to 5", "only seven now")
       const saysCount = /\b(?:total|altogether|all up|in all|only|just|down to|up to|numbers?|headcount|head count|count)\b/.test(t);
-      const bare = counted.filter((f) => !f.negated && f.value.ticketWord === undefined && f.value.mode !== 'delta' && !saysCount && !t.split(/\W+/).some((w) => guestVerbs.has(w)));
+      const bare = counted.filter((f) => !f.negated && f.value.ticketWord === undefined && f.value.mode !== 'delta' && !saysCount && !t.split(/\W+/).some((w) => listWords().guestVerbs.has(w)));
       if (bare.length && expect !== 'count' && expect !== 'ticket' && counts.length === 0 && !counted.some((f) => f.value.ticketWord)) {
         countAsk = { about: 'count', question: `What should be ${bare[0]!.value.n ?? 'that number'}: the number of guests, the time or the date?` };
         anyChange = true;
@@ -462,8 +461,7 @@ export function readConversation(input: ReadingInput): Reading {
       const [first, ...rest] = (booking?.holder?.name ?? '').split(/\s+/);
       const full = v.name ?? (v.last ? [first, v.last].filter(Boolean).join(' ') : [v.first, rest.join(' ')].filter(Boolean).join(' '));
       // only a surname or a first name: the whole new name is proposed and asked, never written on a guess
-      const nameWords = loadWordLists('names.yaml');
-      const minor = new Set([...nameWords.particles!, ...nameWords.titles!]);
+      const minor = listWords().nameMinor;
       const parts = (v.name ?? '').trim().split(/\s+/);
       // "Linh & Bao Nguyen": two first names share one surname
       const words = parts.filter((w) => !minor.has(w.toLowerCase().replace(/\.$/, ''))).slice(parts.includes('&') ? 1 : 0);
@@ -574,6 +572,16 @@ function describedBooking(text: string, when: TurnWhenLike, bookingStart: DateTi
 }
 
 type TurnWhenLike = { times: Array<Found<TimeValue>>; days: Array<Found<DayValue>> };
+
+let lists: { guestVerbs: Set<string>; nameMinor: Set<string> } | undefined;
+/** Word lists the fold reads, built once from the vocabulary files. */
+function listWords() {
+  if (!lists) {
+    const names = loadWordLists('names.yaml');
+    lists = { guestVerbs: new Set(loadWordLists('known-words.yaml')['guest-verbs']), nameMinor: new Set([...names.particles!, ...names.titles!]) };
+  }
+  return lists;
+}
 
 /** Ticket words: the booking's own types, the families and the generic guest words ("people", "pax"). */
 function ticketWordSet(booking: RollerBooking | undefined): WordSet {
